@@ -1,0 +1,247 @@
+"""Simulated Chinese firm names built from their registered parts.
+
+A registered enterprise name is 行政区划 + 字号 + 行业表述 + 组织形式
+(《企业名称登记管理规定》 art. 6); the region may also stand in brackets after
+the brand ("鑫汇（吉林）…"). :class:`FirmName` keeps the parts so that the name
+matcher can be tested against the truth. Uniqueness within a registry is the
+caller's job: draw again when a name is taken.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+REGION_STYLES = ("prefix", "bracket", "none")
+
+
+@dataclass(frozen=True)
+class FirmName:
+    """A registered name and the parts it was built from.
+
+    ``region`` is the region text exactly as written in the name ("吉林",
+    "长春市", "长春市南关区", or "" when the name carries none), so
+    ``full`` always contains every non-empty part (bar spacing variants).
+    """
+
+    region: str
+    region_style: str
+    brand: str
+    industry: str
+    form: str
+    full: str
+
+
+@cache
+def load_vocabulary(name: str) -> dict[str, Any]:
+    """Return the parsed YAML file ``finsentry/demo/data/<name>.yaml``."""
+    path = resources.files("finsentry.demo").joinpath(f"data/{name}.yaml")
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    """Return the name vocabulary, with character strings stripped of spaces."""
+    vocab = dict(load_vocabulary("names"))
+    for key in ("brand_chars", "surnames", "given_chars"):
+        vocab[key] = "".join(vocab[key].split())
+    return vocab
+
+
+@cache
+def _rank_weights(size: int, exponent: float) -> list[float]:
+    """Return cumulative Zipf-like weights for ``size`` items ranked by use."""
+    weights = (1.0 / (rank + 2) ** exponent for rank in range(size))
+    return list(itertools.accumulate(weights))
+
+
+def contains_finance_word(text: str) -> bool:
+    """Return whether ``text`` contains a word the registry screening looks for."""
+    upper = text.upper()
+    return any(word in upper for word in vocabulary()["finance_words"])
+
+
+def generate_brand(rng: random.Random) -> str:
+    """Return a 字号 of two to four characters, skewed towards popular brands."""
+    vocab = vocabulary()
+    roll = rng.random()
+    if roll < 0.30:
+        common = vocab["common_brands"]
+        return rng.choices(common, cum_weights=_rank_weights(len(common), 1.0))[0]
+    if roll < 0.38:
+        return rng.choice(vocab["plain_brands"])
+
+    chars = vocab["brand_chars"]
+    cum = _rank_weights(len(chars), 0.7)
+    length = rng.choices((2, 3, 4), cum_weights=(78, 96, 100))[0]
+    while True:
+        picked = rng.choices(chars, cum_weights=cum, k=length)
+        brand = "".join(picked)
+        # Doubled characters (鑫鑫) are rare in real 字号; finance words in an
+        # ordinary brand would spoil the planted truth.
+        if len(set(picked)) == length and not contains_finance_word(brand):
+            return brand
+
+
+def compose_name(
+    region: str, region_style: str, brand: str, industry: str, form: str
+) -> FirmName:
+    """Return the :class:`FirmName` joining the parts in ``region_style``."""
+    if not region:
+        region_style = "none"
+    if region_style == "prefix":
+        full = f"{region}{brand}{industry}{form}"
+    elif region_style == "bracket":
+        full = f"{brand}（{region}）{industry}{form}"
+    elif region_style == "none":
+        region = ""
+        full = f"{brand}{industry}{form}"
+    else:
+        raise ValueError(f"unknown region style {region_style!r}")
+    return FirmName(region, region_style, brand, industry, form, full)
+
+
+def generate_name(
+    rng: random.Random, *, region: str, industry: str, form: str
+) -> FirmName:
+    """Return a company name with a fresh brand; region goes first or in brackets."""
+    brand = generate_brand(rng)
+    style = "bracket" if rng.random() < 0.2 else "prefix"
+    return compose_name(region, style, brand, industry, form)
+
+
+def person_name(rng: random.Random) -> str:
+    """Return a Chinese personal name of two or three characters."""
+    vocab = vocabulary()
+    surname = rng.choice(vocab["surnames"])
+    given = vocab["given_chars"]
+    if rng.random() < 0.35:
+        return surname + rng.choice(given)
+    return surname + rng.choice(given) + rng.choice(given)
+
+
+def individual_name(rng: random.Random, *, region: str) -> FirmName:
+    """Return a 个体工商户 name such as "长春市南关区小王烧烤店"."""
+    vocab = vocabulary()
+    trade, form = rng.choice(vocab["individual_trades"])
+    roll = rng.random()
+    surname = rng.choice(vocab["surnames"])
+    if roll < 0.25:
+        brand = rng.choice("小老") + surname
+    elif roll < 0.40:
+        brand = surname + rng.choice(("记", "氏", "家"))
+    elif roll < 0.55:
+        brand = person_name(rng)
+    else:
+        brand = generate_brand(rng)
+    return compose_name(region, "prefix", brand, trade, form)
+
+
+def cooperative_name(rng: random.Random, *, region: str) -> FirmName:
+    """Return a 农民专业合作社 name such as "榆树市丰源水稻种植专业合作社"."""
+    vocab = vocabulary()
+    trade = rng.choice(vocab["cooperative_trades"])
+    form = "农民专业合作社" if rng.random() < 0.3 else "专业合作社"
+    if rng.random() < 0.4:
+        # Many cooperatives are named after their village (…村).
+        brand = rng.choice(vocab["brand_chars"]) + rng.choice("家屯村堡岗")
+    else:
+        brand = generate_brand(rng)
+    return compose_name(region, "prefix", brand, trade, form)
+
+
+def spacing_variant(rng: random.Random, name: FirmName) -> FirmName:
+    """Return ``name`` spelt as careless filings do (stray spaces, ASCII brackets)."""
+    full = name.full
+    if name.region_style == "prefix" and name.region:
+        full = full.replace(name.region, name.region + rng.choice((" ", "　")), 1)
+    elif name.region_style == "bracket":
+        full = full.replace("（", "(").replace("）", ")")
+    else:
+        full = full.replace(name.brand, name.brand + " ", 1)
+    return FirmName(
+        name.region, name.region_style, name.brand, name.industry, name.form, full
+    )
+
+
+# Suffixes that name the kind of a licensed parent, longest first.
+_LICENSED_WORDS = (
+    "农村商业银行",
+    "村镇银行",
+    "财产保险",
+    "人寿保险",
+    "基金管理",
+    "银行",
+    "证券",
+    "期货",
+)
+_COMPANY_FORMS = ("股份有限公司", "有限责任公司", "有限公司")
+_NON_MARKET_FORMS = (
+    "基金会",
+    "行业协会",
+    "协会",
+    "商会",
+    "培训学校",
+    "养老院",
+    "社会工作服务中心",
+    "中学",
+    "人民医院",
+    "研究所",
+    "服务中心",
+    "管理站",
+)
+
+
+def licensed_name(
+    rng: random.Random, kind: str, *, city: str, county: str, place: str
+) -> FirmName:
+    """Return a licensed branch name such as "中国建设银行股份有限公司长春朝阳支行".
+
+    ``city`` is the city's short name, ``county`` a county's full name and
+    ``place`` a district or road; the branch part follows the parent's form.
+    """
+    spec = load_vocabulary("institutions")["licensed"][kind]
+    parent = rng.choice(spec["parents"]).format(county=county)
+    pattern = rng.choice(spec["branches"])
+    branch = pattern.format(city=city, place=place, n=rng.randint(2, 9))
+
+    form = next((f for f in _COMPANY_FORMS if parent.endswith(f)), "")
+    stem = parent.removesuffix(form) if form else parent
+    region = county if stem.startswith(county) else ""
+    word = next((w for w in _LICENSED_WORDS if w in stem), "")
+    brand = stem.removeprefix(region).split(word)[0] if word else ""
+    industry = stem.removeprefix(region).removeprefix(brand)
+    style = "prefix" if region else "none"
+    return FirmName(region, style, brand, industry, form + branch, parent + branch)
+
+
+def non_market_name(
+    rng: random.Random, kind: str, *, city: str, county: str
+) -> FirmName:
+    """Return the name of a foundation, society, school or public institution."""
+    spec = load_vocabulary("institutions")["non_market"][kind]
+    pattern: str = rng.choice(spec["names"])
+    fillers = {
+        "brand": generate_brand(rng),
+        "topic": rng.choice(spec.get("topics", [""])),
+        "trade": rng.choice(spec.get("trades", [""])),
+        "nth": f"第{rng.randint(1, 60)}",
+    }
+    regions = {"prov": "吉林省", "city": city, "county": county}
+    region_key = next((k for k in regions if pattern.startswith("{" + k + "}")), "")
+    filler_key = next(k for k in fillers if "{" + k + "}" in pattern)
+
+    full = pattern.format(**fillers, **regions)
+    region = regions.get(region_key, "")
+    brand = fillers[filler_key]
+    form = next(f for f in _NON_MARKET_FORMS if full.endswith(f))
+    industry = full[len(region) + len(brand) : len(full) - len(form)]
+    style = "prefix" if region else "none"
+    return FirmName(region, style, brand, industry, form, full)

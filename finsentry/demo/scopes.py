@@ -1,0 +1,130 @@
+"""Simulated business scopes (经营范围) that exercise the registry screening.
+
+Scopes are lists of items joined by "；" or "、" and usually closed by the
+approval boilerplate. Ordinary scopes never contain a finance word; excluded
+scopes carry finance words only inside the exclusion clauses registration
+offices append (plan 三(一): firms whose scope forbids finance are not
+targets); suspect scopes list internet-finance activity of one domain.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from finsentry.demo.names import load_vocabulary
+
+SUSPECT_DOMAINS = (
+    "p2p",
+    "crowdfunding",
+    "insurance",
+    "asset_mgmt",
+    "payment",
+    "real_estate",
+    "cross",
+)
+
+# Spellings a filing clerk or a firm dodging the screen may use for P2P.
+_P2P_SPELLINGS = ("Ｐ２Ｐ", "p2p", "P 2 P", "Ｐ2Ｐ", "P2p")
+_SEPARATORS = ("；", "；", "；", "、", "，")
+
+
+def scope_vocabulary() -> dict[str, Any]:
+    """Return the scope vocabulary shipped in ``demo/data/scopes.yaml``."""
+    return load_vocabulary("scopes")
+
+
+def institution_vocabulary() -> dict[str, Any]:
+    """Return the licensed and non-market vocabulary in ``institutions.yaml``."""
+    return load_vocabulary("institutions")
+
+
+def _ordinary_items(rng: random.Random, industry: str) -> list[str]:
+    """Return a few deduplicated ordinary items fitting ``industry``."""
+    vocab = scope_vocabulary()
+    own = vocab["by_industry"].get(industry, [])
+    items = rng.sample(own, k=min(len(own), rng.randint(2, 5)))
+    items += rng.sample(vocab["general"], k=rng.randint(1, 4))
+    return list(dict.fromkeys(items))
+
+
+def _close(rng: random.Random, items: list[str], tail: str = "") -> str:
+    """Return ``items`` joined with one separator, then ``tail`` and boilerplate."""
+    vocab = scope_vocabulary()
+    text = rng.choice(_SEPARATORS).join(items) + tail
+    roll = rng.random()
+    if roll < 0.75:
+        text += rng.choice(vocab["boilerplate"])
+    elif roll < 0.90:
+        text += "。"
+    return text
+
+
+def ordinary_scope(rng: random.Random, industry: str) -> str:
+    """Return a scope for ``industry`` free of every finance word."""
+    items = _ordinary_items(rng, industry)
+    tail = ""
+    if rng.random() < 0.15:
+        tail = rng.choice(scope_vocabulary()["plain_exclusions"])
+    return _close(rng, items, tail)
+
+
+def excluded_scope(rng: random.Random, industry: str) -> str:
+    """Return an ordinary scope whose only finance words sit in an exclusion clause."""
+    items = _ordinary_items(rng, industry)
+    clause = rng.choice(scope_vocabulary()["exclusions"])
+    if clause.startswith("（"):
+        return _close(rng, items, clause)
+    # Sentence-style clauses stand as an item of their own, often the last.
+    position = len(items) if rng.random() < 0.7 else rng.randrange(len(items))
+    items.insert(position, clause)
+    return _close(rng, items)
+
+
+def suspect_scope(
+    rng: random.Random, domain: str, industry: str, *, with_exclusion: bool = False
+) -> str:
+    """Return a scope listing ``domain``'s finance items among ordinary ones."""
+    vocab = scope_vocabulary()
+    finance = vocab["suspect"][domain]["items"]
+    items = rng.sample(finance, k=rng.randint(1, min(3, len(finance))))
+    if domain == "real_estate":
+        items += vocab["by_industry"]["房地产经纪"][:2]
+    if rng.random() < 0.3:
+        items.append(rng.choice(vocab["suspect"]["cross"]["items"]))
+    items += _ordinary_items(rng, industry)[:4]
+    rng.shuffle(items)
+
+    # Some suspects hide behind a boilerplate exclusion clause (a trap for
+    # screening that drops every scope with an exclusion in it).
+    tail = rng.choice(vocab["exclusions"][:3]) if with_exclusion else ""
+    return _close(rng, list(dict.fromkeys(items)), tail)
+
+
+def spelling_variant(rng: random.Random, text: str) -> str:
+    """Return ``text`` with P2P respelt or a space inside its first finance word."""
+    if "P2P" in text:
+        return text.replace("P2P", rng.choice(_P2P_SPELLINGS))
+    for word in ("金融", "借贷", "众筹", "保险", "理财", "投资", "支付", "首付"):
+        at = text.find(word)
+        if at >= 0:
+            space = rng.choice((" ", "　"))
+            return text[: at + 1] + space + text[at + 1 :]
+    return text
+
+
+def licensed_scope(kind: str) -> str:
+    """Return the approved scope of a licensed institution of ``kind``."""
+    spec = institution_vocabulary()["licensed"][kind]
+    return spec["scope_prefix"] + "".join(spec["scope"].split())
+
+
+def local_licensed_scope(kind: str) -> str:
+    """Return the approved scope of a locally licensed firm of ``kind``."""
+    spec = institution_vocabulary()["local_licensed"][kind]
+    return "".join(spec["scope"].split())
+
+
+def non_market_scope(kind: str) -> str:
+    """Return the 业务范围 of a non-market body of ``kind``."""
+    return institution_vocabulary()["non_market"][kind]["scope"]

@@ -1,0 +1,161 @@
+"""Exclusion clauses in business scopes (经营范围中的排除、限制条款).
+
+Registration offices append clauses that name finance only to rule it out:
+“（不得从事吸收存款、集资收款…等金融业务）”, “不含金融、类金融业务”,
+“（金融、证券、期货、保险除外）”, “未经金融监管部门批准，不得从事…”, and the
+licence-condition boilerplate “依法须经批准的项目，经相关部门批准后方可开展经营
+活动”. Plan 三(二) screens the words a firm *uses*; a word that only sits in
+such a clause is not one it uses, so screening drops hits inside the spans
+found here.
+
+The cue words and boilerplate patterns are data (screening.yaml, `clauses`).
+A clause ends at a comma, semicolon, full stop or the bracket that encloses
+it, so that “投资咨询（不含金融）；理财产品销售” keeps 理财; a clause that is
+still a list continues over commas up to its closing “等…业务”.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from typing import Any
+
+import yaml
+
+OPEN_BRACKETS = frozenset("（(【[〔｛{")
+CLOSE_BRACKETS = frozenset("）)】]〕｝}")
+# Where a forward clause stops: item separators other than 、 (which joins
+# the items of one negated list) and sentence ends, in both widths.
+_SOFT_STOPS = frozenset("，,；;。！!？?\n\r")
+_HARD_STOPS = frozenset("；;。！!？?\n\r")
+_COMMAS = frozenset("，,")
+_BACK_STOPS = frozenset("，,；;。：:！!？?\n\r")
+_EXCEPT_TAIL = frozenset("，,；;。、）)的\n\r")
+_EXCEPT_REACH = 60
+
+
+@functools.cache
+def load_rule_file() -> dict[str, Any]:
+    """Return the packaged screening.yaml (word lists, clauses, licence patterns)."""
+    ref = resources.files("finsentry.registry").joinpath("data/screening.yaml")
+    with ref.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    return data
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    """Return a regex matching any of `words`, longest first."""
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ordered))
+
+
+@functools.cache
+def _compiled() -> tuple[re.Pattern[str], ...]:
+    """Return the compiled cue and boilerplate patterns from the rule file."""
+    rules = load_rule_file()["clauses"]
+    forward = _alternation(rules["forward_cues"])
+    backward = _alternation(rules["backward_cues"])
+    not_before = "".join(rules["except_not_preceded_by"])
+    not_after = "".join(rules["except_not_followed_by"])
+    opener = re.escape(rules["except_open"])
+    except_open = re.compile(f"(?<![{not_before}]){opener}(?![{not_after}])")
+    boilerplate = re.compile("|".join(f"(?:{p})" for p in rules["boilerplate"]))
+    closure = re.compile(rules["list_closure"])
+    return forward, backward, except_open, boilerplate, closure
+
+
+def _walk_forward(text: str, start: int, stops: frozenset[str]) -> int:
+    """Return the index where a clause opened at `start` ends, skipping nested brackets."""
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch in OPEN_BRACKETS:
+            depth += 1
+        elif ch in CLOSE_BRACKETS:
+            if depth == 0:
+                return i
+            depth -= 1
+        elif depth == 0 and ch in stops:
+            return i
+    return len(text)
+
+
+def _walk_backward(text: str, end: int) -> int:
+    """Return the index where a clause ending just before `end` starts."""
+    depth = 0
+    for i in range(end - 1, -1, -1):
+        ch = text[i]
+        if ch in CLOSE_BRACKETS:
+            depth += 1
+        elif ch in OPEN_BRACKETS:
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        elif depth == 0 and ch in _BACK_STOPS:
+            return i + 1
+    return 0
+
+
+def _forward_span(scope: str, cue: re.Match[str], closure: re.Pattern[str]) -> int:
+    """Return the end of the negated clause that starts with `cue`."""
+    end = _walk_forward(scope, cue.end(), _SOFT_STOPS)
+    if end >= len(scope) or scope[end] not in _COMMAS:
+        return end
+    if closure.search(scope, cue.start(), end):
+        return end
+
+    # A negated list written with commas (不得从事吸收存款，代客理财等金融业务)
+    # runs on to its “等…业务”; a plain comma ends the clause.
+    hard_end = _walk_forward(scope, end, _HARD_STOPS)
+    tail = closure.search(scope, end, hard_end)
+    return tail.end() if tail else end
+
+
+def _except_spans(scope: str, opener: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Return the spans of 除…外 clauses (除金融、证券业务外)."""
+    spans = []
+    for match in opener.finditer(scope):
+        limit = min(len(scope), match.end() + _EXCEPT_REACH)
+        stop = _walk_forward(scope[:limit], match.end(), _SOFT_STOPS)
+        close = scope.rfind("外", match.end(), stop)
+        if close < 0:
+            continue
+        after = close + 1
+        if after == len(scope) or scope[after] in _EXCEPT_TAIL:
+            spans.append((match.start(), after))
+    return spans
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return `spans` sorted, with overlapping or touching spans joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def exclusion_spans(scope: str) -> list[tuple[int, int]]:
+    """Return the sorted, disjoint [start, end) character spans of exclusion clauses."""
+    forward, backward, except_open, boilerplate, closure = _compiled()
+    spans = [
+        (m.start(), _forward_span(scope, m, closure)) for m in forward.finditer(scope)
+    ]
+    for cue in backward.finditer(scope):
+        # 不得经营 and the like govern what precedes them only at a clause end.
+        at_end = (
+            cue.end() == len(scope) or scope[cue.end()] in _BACK_STOPS | CLOSE_BRACKETS
+        )
+        if cue.group() == "除外" or at_end:
+            spans.append((_walk_backward(scope, cue.start()), cue.end()))
+    spans.extend(_except_spans(scope, except_open))
+    spans.extend(m.span() for m in boilerplate.finditer(scope))
+    return _merge([(s, e) for s, e in spans if e > s])
+
+
+def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Return whether [start, end) lies wholly inside one of the sorted `spans`."""
+    return any(s <= start and end <= e for s, e in spans)

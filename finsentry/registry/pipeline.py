@@ -1,0 +1,177 @@
+"""From a registry file to validated, screened batches: the path every import takes.
+
+`screened_batches` is shared by the database import and by `finsentry screen`
+on a file alone. CSV blocks are parsed, validated and screened in worker
+processes (one per core); the main process keeps order and refuses repeated
+codes, so results equal a single-process run.
+"""
+
+import logging
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from finsentry.registry import sources
+from finsentry.registry.licensing import LicenceIndex
+from finsentry.registry.screening import KeywordScanner, Screening, WordList, screen_batch
+from finsentry.registry.sources import CsvBlock, RawBatch, Reject, SourceInfo
+from finsentry.registry.validation import DuplicateGuard, validate_batch
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Screened:
+    """One batch of accepted rows with their screening, and the rows refused."""
+
+    table: pa.Table
+    results: dict[int, Screening]
+    rejects: list[Reject]
+    warned: int = 0
+
+
+@dataclass
+class Screener:
+    """The word list and licence index a screening runs with; compiles once per process."""
+
+    words: WordList
+    licences: LicenceIndex | None = None
+    _scanner: KeywordScanner | None = field(default=None, repr=False)
+
+    @property
+    def scanner(self) -> KeywordScanner:
+        if self._scanner is None:
+            self._scanner = KeywordScanner(self.words)
+        return self._scanner
+
+    def __getstate__(self) -> dict:
+        # Compiled hyperscan databases do not pickle; each worker compiles its own.
+        return {"words": self.words, "licences": self.licences, "_scanner": None}
+
+
+def screen_table(table: pa.Table, screener: Screener) -> Screened:
+    """Add screening columns to a validated table and return it with per-row results."""
+    results = screen_batch(
+        table["uscc"].combine_chunks(),
+        table["name_normalized"].combine_chunks(),
+        table["scope"].combine_chunks(),
+        screener.scanner,
+        screener.licences,
+    )
+    rows = table.num_rows
+    flagged = [0] * rows
+    licensed = [0] * rows
+    kinds = [""] * rows
+    domains = [""] * rows
+    keywords = [""] * rows
+    reasons = [""] * rows
+    for index, result in results.items():
+        flagged[index] = int(result.flagged)
+        licensed[index] = int(result.licensed)
+        kinds[index] = result.licence_kind or ""
+        domains[index] = ";".join(result.domains)
+        keywords[index] = ";".join(result.keywords)
+        reasons[index] = "；".join(result.reasons)
+
+    market = pc.starts_with(table["uscc"], "9")
+    extra = {
+        "is_market_entity": market,
+        "flagged": pa.array(flagged, type=pa.int8()),
+        "licensed": pa.array(licensed, type=pa.int8()),
+        "licence_kind": pa.array(kinds, type=pa.string()),
+        "domains": pa.array(domains, type=pa.string()),
+        "keywords": pa.array(keywords, type=pa.string()),
+        "reasons": pa.array(reasons, type=pa.string()),
+    }
+    for name, column in extra.items():
+        table = table.append_column(name, column)
+    return Screened(table, results, [])
+
+
+def _screen_raw(raw: RawBatch, screener: Screener) -> Screened:
+    valid = validate_batch(raw)
+    screened = screen_table(valid.table, screener)
+    screened.rejects = valid.rejects
+    screened.warned = valid.warned
+    return screened
+
+
+_worker_screener: Screener | None = None
+
+
+def _init_worker(screener: Screener) -> None:
+    global _worker_screener
+    _worker_screener = screener
+
+
+def _screen_block(block: CsvBlock, info: SourceInfo) -> Screened:
+    assert _worker_screener is not None
+    return _screen_raw(sources.parse_csv_block(block, info), _worker_screener)
+
+
+def open_source(path: Path) -> tuple[SourceInfo, Iterator]:
+    """Open any supported registry file; CSV yields raw blocks, the others batches."""
+    kind = sources.source_kind(path)
+    if not path.exists():
+        raise sources.SourceError(str(path), "文件不存在")
+    if kind == "xlsx":
+        return sources.read_xlsx(path)
+    if kind == "jsonl":
+        return sources.read_jsonl(path)
+    return sources.open_csv(path)
+
+
+def screened_batches(
+    path: Path, screener: Screener, workers: int = 1
+) -> tuple[SourceInfo, Iterator[Screened]]:
+    """Open a registry file and return its info and the screened batches, in file order."""
+    info, items = open_source(path)
+    guard = DuplicateGuard()
+    if info.kind != "csv":
+        stream = (_screen_raw(raw, screener) for raw in items)
+    elif workers <= 1:
+        stream = (_screen_raw(sources.parse_csv_block(b, info), screener) for b in items)
+    else:
+        stream = _parallel(items, info, screener, workers)
+    return info, _without_repeats(stream, guard)
+
+
+def _without_repeats(stream: Iterator[Screened], guard: DuplicateGuard) -> Iterator[Screened]:
+    for screened in stream:
+        table, repeats = guard.drop_repeats(screened.table)
+        if repeats:
+            kept = set(table["line"].to_pylist())
+            lines = screened.table["line"].to_pylist()
+            old_to_new: dict[int, int] = {}
+            for old, line in enumerate(lines):
+                if line in kept:
+                    old_to_new[old] = len(old_to_new)
+            screened.results = {
+                old_to_new[i]: r for i, r in screened.results.items() if i in old_to_new
+            }
+            screened.table = table
+            screened.rejects = sorted(screened.rejects + repeats, key=lambda r: r.line)
+        yield screened
+
+
+def _parallel(
+    blocks: Iterator[CsvBlock], info: SourceInfo, screener: Screener, workers: int
+) -> Iterator[Screened]:
+    """Screen blocks in worker processes, at most two blocks ahead per worker."""
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(screener,)
+    ) as pool:
+        pending: deque[Future[Screened]] = deque()
+        for block in blocks:
+            pending.append(pool.submit(_screen_block, block, info))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
