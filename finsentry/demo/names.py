@@ -236,11 +236,11 @@ def non_market_name(
     }
     regions = {"prov": "吉林省", "city": city, "county": county}
     region_key = next((k for k in regions if pattern.startswith("{" + k + "}")), "")
-    filler_key = next(k for k in fillers if "{" + k + "}" in pattern)
+    filler_key = next((k for k in fillers if "{" + k + "}" in pattern), "")
 
     full = pattern.format(**fillers, **regions)
     region = regions.get(region_key, "")
-    brand = fillers[filler_key]
+    brand = fillers.get(filler_key, "")
     form = next(f for f in _NON_MARKET_FORMS if full.endswith(f))
     industry = full[len(region) + len(brand) : len(full) - len(form)]
     style = "prefix" if region else "none"

@@ -42,10 +42,24 @@ _ALIASES = {
     ],
     "name": ["企业名称", "名称", "主体名称", "单位名称", "机构名称", "company_name"],
     "scope": ["经营范围", "业务范围", "许可经营项目", "business_scope"],
-    "region": ["所属区划", "行政区划", "区划代码", "行政区划代码", "所属地区", "region_code"],
+    "region": [
+        "所属区划",
+        "行政区划",
+        "区划代码",
+        "行政区划代码",
+        "所属地区",
+        "region_code",
+    ],
     "established": ["成立日期", "成立时间", "注册日期", "登记日期", "establish_date"],
     "registered_capital": ["注册资本", "注册资金", "注册资本(万元)", "capital"],
-    "legal_rep": ["法定代表人", "法人代表", "负责人", "经营者", "法定代表人姓名", "legal_person"],
+    "legal_rep": [
+        "法定代表人",
+        "法人代表",
+        "负责人",
+        "经营者",
+        "法定代表人姓名",
+        "legal_person",
+    ],
     "address": ["住所", "地址", "注册地址", "经营场所", "企业地址", "住所地址"],
     "phone": ["联系电话", "电话", "企业电话", "tel", "telephone"],
     "website": ["网址", "网站", "网站网址", "企业网址", "url", "homepage"],
@@ -60,7 +74,9 @@ def header_key(raw: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-_LOOKUP = {header_key(alias): canon for canon, names in _ALIASES.items() for alias in names}
+_LOOKUP = {
+    header_key(alias): canon for canon, names in _ALIASES.items() for alias in names
+}
 _LOOKUP.update({c: c for c in CANONICAL})
 
 

@@ -29,7 +29,20 @@ def detect_encoding(sample: bytes, path: str) -> tuple[str, int]:
             continue
         return codec, 0
 
+    # A few broken lines in an otherwise clean file: the codec that breaks
+    # least wins, and the broken lines are rejected one by one later.
+    broken = {c: _broken_lines(body, c) for c in ("utf-8", "gb18030")}
+    codec = min(broken, key=broken.__getitem__)
+    if broken[codec] <= max(1, body.count(b"\n") // 100):
+        return codec, 0
+
     best = from_bytes(body).best()
     if best is None or best.encoding is None:
         raise SourceError(path, "无法识别文件编码，请另存为 UTF-8 或 GBK 后重试")
     return best.encoding, 0
+
+
+def _broken_lines(body: bytes, codec: str) -> int:
+    """Return how many lines of a sample do not decode with a codec."""
+    text = body.decode(codec, errors="replace")
+    return sum(1 for line in text.splitlines() if "\ufffd" in line)

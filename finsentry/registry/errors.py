@@ -1,8 +1,8 @@
 """Failures of the registry app.
 
-    RegistryError            base: a stable `code`, a Chinese message for people
-    ├── SourceError          the file cannot be read (missing, encoding, header)
-    └── ImportAborted        an import stopped part-way; committed batches stay
+RegistryError            base: a stable `code`, a Chinese message for people
+├── SourceError          the file cannot be read (missing, encoding, header)
+└── ImportAborted        an import stopped part-way; committed batches stay
 """
 
 

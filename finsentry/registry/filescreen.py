@@ -64,9 +64,18 @@ def screen_file(
     workers = default_workers() if workers is None else workers
     info, batches = screened_batches(source, screener, workers)
     summary = ScreenSummary(str(source), info.encoding)
-    log.info("screening started source=%s encoding=%s workers=%d", source, info.encoding, workers)
+    log.info(
+        "screening started source=%s encoding=%s workers=%d",
+        source,
+        info.encoding,
+        workers,
+    )
 
-    reject_file = rejects_path.open("w", encoding="utf-8-sig", newline="") if rejects_path else None
+    reject_file = (
+        rejects_path.open("w", encoding="utf-8-sig", newline="")
+        if rejects_path
+        else None
+    )
     reject_writer = csv.writer(reject_file) if reject_file else None
     if reject_writer:
         reject_writer.writerow(REJECT_COLUMNS)

@@ -101,7 +101,12 @@ def import_registry(
         run.error = str(exc)
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "error", "finished_at", "encoding"])
-        log.error("import failed run=%d batches=%d error=%s", run.pk, run.batches_committed, exc)
+        log.error(
+            "import failed run=%d batches=%d error=%s",
+            run.pk,
+            run.batches_committed,
+            exc,
+        )
         raise
 
     run.refresh_from_db()
@@ -129,10 +134,14 @@ def _parts(batches: Iterator[Screened]) -> Iterator[Screened]:
             continue
         for start in range(0, rows, BATCH_ROWS):
             stop = min(start + BATCH_ROWS, rows)
-            results = {i - start: r for i, r in batch.results.items() if start <= i < stop}
+            results = {
+                i - start: r for i, r in batch.results.items() if start <= i < stop
+            }
             rejects = batch.rejects if start == 0 else []
             warned = batch.warned if start == 0 else 0
-            yield Screened(batch.table.slice(start, stop - start), results, rejects, warned)
+            yield Screened(
+                batch.table.slice(start, stop - start), results, rejects, warned
+            )
 
 
 def commit_batch(run: ImportRun, part: Screened, screener: Screener) -> None:
@@ -166,7 +175,10 @@ def _stage(cursor, table: pa.Table) -> None:
         buffer = io.BytesIO()
         bools = {"is_market_entity", "flagged", "licensed"}
         cast = pa.schema(
-            [(c, pa.bool_() if c in bools else table.schema.field(c).type) for c in STAGED]
+            [
+                (c, pa.bool_() if c in bools else table.schema.field(c).type)
+                for c in STAGED
+            ]
         )
         pv.write_csv(table.cast(cast), buffer, pv.WriteOptions(include_header=False))
         columns = ", ".join(STAGED)
@@ -232,7 +244,9 @@ def _upsert(cursor, now, version: str) -> None:
         f"({stored}) IS DISTINCT FROM ({incoming})"
         if connection.vendor == "postgresql"
         else " OR ".join(
-            _distinct(f"registry_firm.{c}", f"excluded.{c}") for c in STAGED if c != "uscc"
+            _distinct(f"registry_firm.{c}", f"excluded.{c}")
+            for c in STAGED
+            if c != "uscc"
         )
     )
     cursor.execute(

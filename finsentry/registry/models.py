@@ -112,7 +112,9 @@ class ImportRun(models.Model):
 class LicenceEntry(models.Model):
     """A firm on an imported licence list (持牌机构名录), the only basis for local licences."""
 
-    uscc = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
+    uscc = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, db_index=True
+    )
     name = models.CharField("名称", max_length=300)
     kind = models.CharField("持牌类型", max_length=40)
     source = models.CharField("来源", max_length=300, blank=True)
@@ -122,7 +124,9 @@ class LicenceEntry(models.Model):
         verbose_name = "持牌机构名录"
         verbose_name_plural = "持牌机构名录"
         constraints = [
-            models.UniqueConstraint(fields=["uscc", "name", "kind"], name="licence_unique")
+            models.UniqueConstraint(
+                fields=["uscc", "name", "kind"], name="licence_unique"
+            )
         ]
 
 

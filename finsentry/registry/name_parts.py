@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from rapidfuzz.distance import Indel
@@ -48,8 +48,7 @@ _COMPANY_FORMS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class NameParts:
+class NameParts(NamedTuple):
     """The four parts of a normalised name; any part may be empty.
 
     ``region`` is the region text as written, brackets removed ("长春市南关区",
@@ -131,7 +130,7 @@ def _lengths_by_char(words: Iterable[str], position: int) -> dict[str, tuple[int
 
 
 def region_tokens(text: str) -> tuple[str, ...] | None:
-    """Return the short region names ``text`` consists of, or None if it is no region."""
+    """Return the short region names making up ``text``, or None if it is no region."""
     vocab = vocabulary()
     tokens: list[str] = []
     rest = text

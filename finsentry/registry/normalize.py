@@ -42,9 +42,7 @@ _BRACKETS = {ord("("): "（", ord(")"): "）"}
 def normalize_name(s: str) -> str:
     """Return the registered name `s` in the normalised screening form."""
     folded = unicodedata.normalize("NFKC", s)
-    return folded.translate(_DROPPED_TABLE).translate(_ASCII_UPPER).translate(
-        _BRACKETS
-    )
+    return folded.translate(_DROPPED_TABLE).translate(_ASCII_UPPER).translate(_BRACKETS)
 
 
 def normalize_names(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:

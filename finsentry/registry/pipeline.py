@@ -19,7 +19,12 @@ import pyarrow.compute as pc
 
 from finsentry.registry import sources
 from finsentry.registry.licensing import LicenceIndex
-from finsentry.registry.screening import KeywordScanner, Screening, WordList, screen_batch
+from finsentry.registry.screening import (
+    KeywordScanner,
+    Screening,
+    WordList,
+    screen_batch,
+)
 from finsentry.registry.sources import CsvBlock, RawBatch, Reject, SourceInfo
 from finsentry.registry.validation import DuplicateGuard, validate_batch
 
@@ -115,34 +120,26 @@ def _screen_block(block: CsvBlock, info: SourceInfo) -> Screened:
     return _screen_raw(sources.parse_csv_block(block, info), _worker_screener)
 
 
-def open_source(path: Path) -> tuple[SourceInfo, Iterator]:
-    """Open any supported registry file; CSV yields raw blocks, the others batches."""
-    kind = sources.source_kind(path)
-    if not path.exists():
-        raise sources.SourceError(str(path), "文件不存在")
-    if kind == "xlsx":
-        return sources.read_xlsx(path)
-    if kind == "jsonl":
-        return sources.read_jsonl(path)
-    return sources.open_csv(path)
-
-
 def screened_batches(
     path: Path, screener: Screener, workers: int = 1
 ) -> tuple[SourceInfo, Iterator[Screened]]:
     """Open a registry file and return its info and the screened batches, in file order."""
-    info, items = open_source(path)
+    info, items = sources.open_source(path)
     guard = DuplicateGuard()
     if info.kind != "csv":
         stream = (_screen_raw(raw, screener) for raw in items)
     elif workers <= 1:
-        stream = (_screen_raw(sources.parse_csv_block(b, info), screener) for b in items)
+        stream = (
+            _screen_raw(sources.parse_csv_block(b, info), screener) for b in items
+        )
     else:
         stream = _parallel(items, info, screener, workers)
     return info, _without_repeats(stream, guard)
 
 
-def _without_repeats(stream: Iterator[Screened], guard: DuplicateGuard) -> Iterator[Screened]:
+def _without_repeats(
+    stream: Iterator[Screened], guard: DuplicateGuard
+) -> Iterator[Screened]:
     for screened in stream:
         table, repeats = guard.drop_repeats(screened.table)
         if repeats:

@@ -29,7 +29,13 @@ def active_wordlist() -> WordList:
         return WordList.default()
     newest = max(r[4] for r in rows)
     version = f"db-{newest:%Y%m%d%H%M%S}"
-    return WordList.from_entries([r[:4] for r in rows], version)
+    finance = [
+        (word, tuple(x for x in lists.split(";") if x) or ("staff",), domain)
+        for word, domain, lists, role, _ in rows
+        if role == "finance"
+    ]
+    context = [word for word, _, _, role, _ in rows if role == "real_estate"]
+    return WordList.from_entries(finance, version, context)
 
 
 def seed_words() -> int:
@@ -37,7 +43,14 @@ def seed_words() -> int:
     if ScreeningWord.objects.exists():
         return 0
     words = WordList.default()
-    rows = [ScreeningWord(**entry) for entry in words.entries()]
+    rows = [
+        ScreeningWord(word=e.word, domain=e.domain, lists=";".join(e.lists))
+        for e in words.entries
+    ]
+    rows += [
+        ScreeningWord(word=w, domain="real_estate", lists="real_estate", role="real_estate")
+        for w in words.real_estate_words
+    ]
     ScreeningWord.objects.bulk_create(rows)
     return len(rows)
 
@@ -70,7 +83,9 @@ def name_index(rebuild: bool = False) -> NameIndex:
         if path.exists() and not rebuild:
             _index = NameIndex.load(path)
         else:
-            _index = NameIndex.build(Firm.objects.values_list("uscc", "name").iterator())
+            _index = NameIndex.build(
+                Firm.objects.values_list("uscc", "name").iterator()
+            )
             _index.save(path)
             log.info("name index built firms=%d", len(_index))
         return _index

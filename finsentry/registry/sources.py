@@ -98,18 +98,22 @@ def open_csv(path: Path) -> tuple[SourceInfo, Iterator[CsvBlock]]:
     except OSError as exc:
         raise SourceError(str(path), f"无法打开文件：{exc.strerror}") from exc
 
-    sample = handle.read(4 << 20)
-    encoding, bom_length = detect_encoding(sample, str(path))
-    handle.seek(bom_length)
-    header_bytes = handle.readline()
-    header_text = header_bytes.decode(encoding, errors="replace").rstrip("\r\n")
-    delimiter = max([",", "\t", "|"], key=header_text.count)
-    header = next(csv.reader([header_text], delimiter=delimiter), [])
-    positions, unknown = map_header(header)
-    info = SourceInfo(
-        str(path), "csv", encoding, delimiter, header, positions, unknown
-    )
-    check_header(info)
+    try:
+        sample = handle.read(4 << 20)
+        encoding, bom_length = detect_encoding(sample, str(path))
+        handle.seek(bom_length)
+        header_text = handle.readline().decode(encoding, errors="replace")
+        header_text = header_text.rstrip("\r\n")
+        delimiter = max([",", "\t", "|"], key=header_text.count)
+        header = next(csv.reader([header_text], delimiter=delimiter), [])
+        positions, unknown = map_header(header)
+        info = SourceInfo(
+            str(path), "csv", encoding, delimiter, header, positions, unknown
+        )
+        check_header(info)
+    except BaseException:
+        handle.close()
+        raise
     return info, _csv_blocks(handle)
 
 
@@ -177,7 +181,9 @@ def parse_csv_block(block: CsvBlock, info: SourceInfo) -> RawBatch:
             quoted_strings_can_be_null=False,
         ),
     )
-    columns = {canon: table.column(col).combine_chunks() for canon, col in wanted.items()}
+    columns = {
+        canon: table.column(col).combine_chunks() for canon, col in wanted.items()
+    }
     extra_newlines = _field_newlines(columns, table.num_rows)
     physical = table.num_rows + int(extra_newlines.sum())
     if invalid or physical != text.count(b"\n") + (not text.endswith(b"\n")):
@@ -230,7 +236,9 @@ def _parse_block_slowly(block: CsvBlock, info: SourceInfo) -> RawBatch:
             continue
         row = rows[0]
         if len(row) != width:
-            uscc = row[info.positions["uscc"]] if len(row) > info.positions["uscc"] else ""
+            uscc = (
+                row[info.positions["uscc"]] if len(row) > info.positions["uscc"] else ""
+            )
             reason = f"列数不符：应为 {width} 列，实为 {len(row)} 列"
             rejects.append(Reject(first_line, uscc.strip(), "", reason))
             continue
@@ -310,7 +318,9 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _rows_to_batch(rows: list[tuple[int, tuple]], positions: dict[str, int]) -> RawBatch:
+def _rows_to_batch(
+    rows: list[tuple[int, tuple]], positions: dict[str, int]
+) -> RawBatch:
     """Turn (line, cells) rows into a column batch."""
     lines = np.array([n for n, _ in rows], dtype=np.int64)
     columns = {}
@@ -369,3 +379,15 @@ def _json_record(
     keys = list(obj)
     values = {canon: obj[keys[pos]] for canon, pos in mapped.items()}
     return tuple(_cell_text(values.get(c)) for c in CANONICAL)
+
+
+def open_source(path: Path) -> tuple[SourceInfo, Iterator]:
+    """Open any supported registry file; CSV yields raw blocks, the others batches."""
+    kind = source_kind(path)
+    if not path.exists():
+        raise SourceError(str(path), "文件不存在")
+    if kind == "xlsx":
+        return read_xlsx(path)
+    if kind == "jsonl":
+        return read_jsonl(path)
+    return open_csv(path)

@@ -96,7 +96,9 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
 
     name_empty = pc.equal(pc.utf8_length(col["name"]), 0).to_numpy(zero_copy_only=False)
     for i in np.flatnonzero(name_empty & ~bad):
-        rejects.append(Reject(int(lines[i]), codes[int(i)].as_py(), "name", "企业名称为空"))
+        rejects.append(
+            Reject(int(lines[i]), codes[int(i)].as_py(), "name", "企业名称为空")
+        )
     bad |= name_empty
 
     parsed: dict[str, pa.Array] = {}
@@ -193,7 +195,9 @@ _PARSED: list[tuple[str, Callable[[str], Any], str]] = [
 
 _TYPES = {
     "established": pa.string(),
-    "registered_capital": pa.struct([("amount", pa.string()), ("currency", pa.string())]),
+    "registered_capital": pa.struct(
+        [("amount", pa.string()), ("currency", pa.string())]
+    ),
     "status": pa.string(),
     "website": pa.string(),
 }

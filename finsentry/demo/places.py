@@ -1,0 +1,135 @@
+"""Where demo firms sit: division codes, addresses, phones and websites.
+
+Divisions come from ``demo/data/regions.yaml`` (a copy of the 2023 statistical
+division codes for Jilin, GB/T 2260 plus development zones). Firms registered
+before a division changed keep the old code, as real codes never change.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from itertools import accumulate
+
+from finsentry.demo.names import load_vocabulary, vocabulary
+
+_ROAD_SUFFIXES = ("路", "街", "大街", "大路")
+_TLDS = ("com", "com", "cn", "com.cn", "net", "cc")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A registering office and the city a firm's address lies in.
+
+    ``code`` is what goes into the credit code and the region column: a Jilin
+    county-level code, an outside office's code (``kind`` "outside", for
+    branches of firms registered elsewhere) or a code naming no division
+    (``kind`` "unknown"). The city and county fields are always in Jilin.
+    """
+
+    code: str
+    kind: str
+    city: str
+    city_short: str
+    county: str
+    county_short: str
+    area_code: str
+    outside_short: str = ""
+
+
+class PlacePicker:
+    """Draws places weighted by the economic weight of cities and counties."""
+
+    def __init__(self) -> None:
+        regions = load_vocabulary("regions")
+        self.historic = {h["code"]: h for h in regions["historic"]}
+        self.places: list[Place] = []
+        weights: list[float] = []
+        for city in regions["cities"]:
+            total = sum(c[2] for c in city["counties"])
+            for code, county, weight, short in city["counties"]:
+                place = Place(
+                    code=code,
+                    kind="jilin",
+                    city=city["name"],
+                    city_short=city["short"],
+                    county=county,
+                    county_short=short or "",
+                    area_code=city["area_code"],
+                )
+                self.places.append(place)
+                weights.append(city["weight"] * weight / total)
+        self.cum = list(accumulate(weights))
+        self.outside = regions["outside"]
+        self.unknown = regions["unknown_codes"]
+
+    def pick(self, rng: random.Random, year: int) -> Place:
+        """Return a place for a firm established in ``year``."""
+        place = rng.choices(self.places, cum_weights=self.cum)[0]
+        old = self.historic.get(place.code)
+        if old is not None and year < old["before"]:
+            name = old["old_name"]
+            # 公主岭 dialled 四平's 0434 until it moved to 长春 in 2020.
+            area = "0434" if old["old"] == "220381" else place.area_code
+            place = Place(
+                old["old"], "jilin", place.city, place.city_short, name, name[:-1], area
+            )
+
+        roll = rng.random()
+        if roll < 0.005:
+            code, short, _ = rng.choice(self.outside)
+            return Place(code, "outside", *_jilin_fields(place), outside_short=short)
+        if roll < 0.007:
+            return Place(rng.choice(self.unknown), "unknown", *_jilin_fields(place))
+        return place
+
+
+def _jilin_fields(place: Place) -> tuple[str, str, str, str, str]:
+    """Return the Jilin city and county fields of ``place``."""
+    return (
+        place.city,
+        place.city_short,
+        place.county,
+        place.county_short,
+        place.area_code,
+    )
+
+
+def address(rng: random.Random, place: Place) -> str:
+    """Return a street address in the place's city and county."""
+    road = rng.choice(load_vocabulary("regions")["roads"]) + rng.choice(_ROAD_SUFFIXES)
+    text = f"吉林省{place.city}{place.county}{road}{rng.randint(1, 3999)}号"
+    roll = rng.random()
+    if roll < 0.3:
+        brand = rng.choice(vocabulary()["common_brands"])
+        text += f"{brand}大厦{rng.choice('ABCD')}座{rng.randint(2, 28)}{rng.randint(1, 20):02d}室"
+    elif roll < 0.45:
+        text += f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元{rng.randint(101, 1808)}室"
+    return text
+
+
+def phone(rng: random.Random, place: Place) -> str:
+    """Return a landline under the city's area code, a mobile, or nothing."""
+    roll = rng.random()
+    if roll < 0.50:
+        return f"{place.area_code}-8{rng.randrange(10**7):07d}"
+    if roll < 0.58:
+        return f"{place.area_code}8{rng.randrange(10**7):07d}"
+    if roll < 0.95:
+        prefix = rng.choice(("13", "15", "18", "17", "139", "158"))
+        return prefix + "".join(str(rng.randrange(10)) for _ in range(11 - len(prefix)))
+    return ""
+
+
+def website(rng: random.Random, brand: str, *, finance: bool) -> str:
+    """Return a website address spelt from the brand's pinyin."""
+    pinyin = vocabulary()["pinyin"]
+    slug = "".join(pinyin.get(ch, "") for ch in brand) or "".join(
+        rng.choice("abcdefghjklmnpqrstwxyz") for _ in range(5)
+    )
+    if rng.random() < 0.4:
+        slug = "jl" + slug
+    if finance:
+        slug += rng.choice(("jr", "jinrong", "daikuan", "licai", "p2p", "touzi", ""))
+    prefix = rng.choice(("www.", "www.", "http://www.", "https://www.", ""))
+    return f"{prefix}{slug}.{rng.choice(_TLDS)}"
