@@ -230,6 +230,10 @@ def _status(rng: random.Random, year: int, *, collapsed: float = 0.0) -> str:
     return "在业" if roll > 0.97 else "存续"
 
 
+# authority+type code, name, scope, capital, website, status
+_Parts = tuple[str, FirmName, str, str, str, str]
+
+
 class _Builder:
     """Builds one firm at a time from a single seeded random stream."""
 
@@ -247,6 +251,14 @@ class _Builder:
         vocab = names.vocabulary()
         self.industries = vocab["ordinary_industries"]
         self.forms = _Weighted(vocab["company_forms"])
+        self.builders: dict[str, Callable[[Place, int, str], _Parts]] = {
+            "ordinary": self.build_ordinary,
+            "finance_word_excluded": self.build_excluded,
+            "suspect": self.build_suspect,
+            "licensed": self.build_licensed,
+            "local_licensed": self.build_local_licensed,
+            "non_market": self.build_non_market,
+        }
 
     def unique(self, *makers: Callable[[], FirmName]) -> FirmName:
         """Return the first new name from ``makers``, moving on when one is spent."""
@@ -279,7 +291,7 @@ class _Builder:
         return ""
 
     def company_name(self, place: Place, industry: str, form: str) -> FirmName:
-        """Return a new company name, free of finance words unless ``industry`` has one."""
+        """Return a new company name, finance-free unless ``industry`` is finance."""
         rng = self.rng
         if place.kind == "outside":
             form += f"{place.city_short}分公司"
@@ -310,11 +322,12 @@ class _Builder:
         year = _year(rng, truth)
         place = self.places.pick(rng, year)
 
+        if truth == "licensed:rural_credit" and not place.county_short:
+            # Credit unions (联社) exist per county, not per city district.
+            truth = "licensed:bank"
         kind, _, sub = truth.partition(":")
-        build = getattr(self, "build_" + kind)
+        build = self.builders[kind]
         authority, name, scope, capital, site, status = build(place, year, sub)
-        if name.full != name.full.strip():
-            raise AssertionError(name)
 
         return DemoFirm(
             uscc=make_code(authority, place.code, _org_body(index, year, self.seed)),
@@ -328,6 +341,166 @@ class _Builder:
             phone=phone(rng, place),
             website=site,
             status=status,
-            truth=truth.replace("suspect:", "suspect:", 1),
+            truth=truth,
             name_parts=name,
         )
+
+    def company_site(self, name: FirmName, share: float, finance: bool) -> str:
+        """Return a website for a ``share`` of companies, else ""."""
+        if self.rng.random() >= share:
+            return ""
+        return website(self.rng, name.brand, finance=finance)
+
+    def build_ordinary(self, place: Place, year: int, _: str) -> _Parts:
+        """Return an ordinary company, individual business or cooperative."""
+        rng = self.rng
+        roll = rng.random()
+        # Districts are written after their city (长春市南关区), counties alone.
+        county = place.county if place.county_short else place.city + place.county
+        if roll < 0.40:
+            name = self.unique(lambda: names.individual_name(rng, region=county))
+            food = name.industry in _FOOD_TRADES
+            scope = scopes.ordinary_scope(rng, "餐饮管理" if food else "商贸")
+            capital = "" if rng.random() < 0.6 else f"{rng.randint(1, 50)}万元"
+            return "92", name, scope, capital, "", _status(rng, year)
+        if roll < 0.45:
+            name = self.unique(lambda: names.cooperative_name(rng, region=county))
+            scope = scopes.ordinary_scope(rng, rng.choice(("农业开发", "农牧业")))
+            capital = f"{rng.choice((10, 50, 100, 200, 500))}万元"
+            return "93", name, scope, capital, "", _status(rng, year)
+
+        industry = rng.choice(self.industries)
+        name = self.company_name(place, industry, self.forms.draw(rng))
+        scope = scopes.ordinary_scope(rng, industry)
+        capital = _capital(rng, _COMPANY_AMOUNTS)
+        site = self.company_site(name, 0.2, False)
+        return "91", name, scope, capital, site, _status(rng, year)
+
+    def build_excluded(self, place: Place, year: int, _: str) -> _Parts:
+        """Return a company whose scope names finance only to exclude it."""
+        rng = self.rng
+        industry = rng.choice(self.industries)
+        name = self.company_name(place, industry, self.forms.draw(rng))
+        scope = scopes.excluded_scope(rng, industry)
+        capital = _capital(rng, _COMPANY_AMOUNTS)
+        site = self.company_site(name, 0.2, False)
+        return "91", name, scope, capital, site, _status(rng, year)
+
+    def build_suspect(self, place: Place, year: int, domain: str) -> _Parts:
+        """Return a planted internet-finance firm of ``domain``."""
+        rng = self.rng
+        spec = scopes.scope_vocabulary()["suspect"][domain]
+        cover = rng.choice(COVER_INDUSTRIES)
+        roll = rng.random()
+        in_name, in_scope = roll < 0.75, roll >= 0.20
+        form = self.forms.draw(rng)
+
+        if in_name and domain == "p2p" and rng.random() < 0.25:
+            # P2P brands often carry 贷 or 金服 with an innocent industry.
+            tail = rng.choice(("贷", "金服", "财富", "e贷"))
+            make = self.p2p_brand_name(place, cover, form, tail)
+            name = self.unique(make)
+        elif in_name:
+            name = self.company_name(place, rng.choice(spec["industries"]), form)
+        else:
+            name = self.company_name(place, cover, form)
+
+        if in_scope:
+            hidden = rng.random() < 0.1
+            scope = scopes.suspect_scope(rng, domain, cover, with_exclusion=hidden)
+        else:
+            scope = scopes.ordinary_scope(rng, "企业管理咨询")
+        if rng.random() < 0.15:
+            scope = scopes.spelling_variant(rng, scope)
+            if in_name and rng.random() < 0.5:
+                # Same registered name once spaces are dropped: still unique.
+                name = names.spacing_variant(rng, name)
+        capital = _capital(rng, _SUSPECT_AMOUNTS)
+        site = self.company_site(name, 0.85, True)
+        status = _status(rng, year, collapsed=0.25)
+        return "91", name, scope, capital, site, status
+
+    def p2p_brand_name(
+        self, place: Place, industry: str, form: str, tail: str
+    ) -> Callable[[], FirmName]:
+        """Return a maker of names whose brand ends in a P2P word such as 贷."""
+        rng = self.rng
+
+        def make() -> FirmName:
+            brand = names.generate_brand(rng)[:2] + tail
+            region = self.name_region(place)
+            style = "bracket" if region and rng.random() < 0.2 else "prefix"
+            return names.compose_name(region, style, brand, industry, form)
+
+        return make
+
+    def build_licensed(self, place: Place, year: int, kind: str) -> _Parts:
+        """Return a branch of a licensed bank, insurer, broker or fund."""
+        rng = self.rng
+        road = rng.choice(load_vocabulary("regions")["roads"]) + rng.choice("路街")
+        district = place.county[:-1] if place.county.endswith("区") else ""
+        spot = (
+            district if district and len(district) <= 3 and rng.random() < 0.5 else road
+        )
+
+        def make() -> FirmName:
+            return names.licensed_name(
+                rng, kind, city=place.city_short, county=place.county, place=spot
+            )
+
+        name = self.unique(make, lambda: self.licensed_spare(place, kind))
+        scope = scopes.licensed_scope(kind)
+        return "91", name, scope, "", "", _status(rng, max(year, 2016))
+
+    def licensed_spare(self, place: Place, kind: str) -> FirmName:
+        """Return a licensed branch name at a fresh road, for crowded cities."""
+        rng = self.rng
+        road = names.generate_brand(rng) + rng.choice(("路", "街", "大街"))
+        return names.licensed_name(
+            rng, kind, city=place.city_short, county=place.county, place=road
+        )
+
+    def build_local_licensed(self, place: Place, year: int, kind: str) -> _Parts:
+        """Return a microcredit, guarantee, pawn, leasing or factoring firm."""
+        rng = self.rng
+        spec = scopes.institution_vocabulary()["local_licensed"][kind]
+        industry = rng.choice(spec["industries"])
+        name = self.company_name(place, industry, rng.choice(spec["forms"]))
+        scope = scopes.local_licensed_scope(kind)
+        capital = _capital(rng, _LENDER_AMOUNTS)
+        site = self.company_site(name, 0.4, True)
+        return "91", name, scope, capital, site, _status(rng, max(year, 2016))
+
+    def build_non_market(self, place: Place, year: int, _: str) -> _Parts:
+        """Return a foundation, society, private school or public institution."""
+        rng = self.rng
+        kind = self.non_market.draw(rng)
+        spec = scopes.institution_vocabulary()["non_market"][kind]
+
+        def make(kind: str = kind) -> FirmName:
+            return names.non_market_name(
+                rng, kind, city=place.city, county=place.county
+            )
+
+        # Societies and institutions have few possible names; a school
+        # (brand-named, so plentiful) takes the place of a spent one.
+        name = self.unique(make, lambda: make("private_school"))
+        if name.form.endswith("学校") and kind != "private_school":
+            spec = scopes.institution_vocabulary()["non_market"]["private_school"]
+        capital = "" if rng.random() < 0.5 else f"{rng.choice((3, 10, 50, 200))}万元"
+        return spec["code"], name, spec["scope"], capital, "", "存续"
+
+
+def generate_firms(count: int = 50_000, seed: int = 2016) -> Iterator[DemoFirm]:
+    """Yield ``count`` registry rows for ``seed``; the same seed gives the same rows."""
+    builder = _Builder(seed)
+    for index in range(count):
+        yield builder.firm(index)
+
+
+def licence_list(firms: Iterable[DemoFirm]) -> Iterator[tuple[str, str, str]]:
+    """Yield (uscc, name, kind) for the licensed and locally licensed firms."""
+    for firm in firms:
+        kind, _, sub = firm.truth.partition(":")
+        if kind in ("licensed", "local_licensed"):
+            yield firm.uscc, firm.name, sub

@@ -102,9 +102,11 @@ def address(rng: random.Random, place: Place) -> str:
     roll = rng.random()
     if roll < 0.3:
         brand = rng.choice(vocabulary()["common_brands"])
-        text += f"{brand}大厦{rng.choice('ABCD')}座{rng.randint(2, 28)}{rng.randint(1, 20):02d}室"
+        room = rng.randint(2, 28) * 100 + rng.randint(1, 20)
+        text += f"{brand}大厦{rng.choice('ABCD')}座{room}室"
     elif roll < 0.45:
-        text += f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元{rng.randint(101, 1808)}室"
+        unit = f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元"
+        text += f"{unit}{rng.randint(1, 18) * 100 + rng.randint(1, 8)}室"
     return text
 
 

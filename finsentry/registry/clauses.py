@@ -66,7 +66,7 @@ def _compiled() -> tuple[re.Pattern[str], ...]:
 
 
 def _walk_forward(text: str, start: int, stops: frozenset[str]) -> int:
-    """Return the index where a clause opened at `start` ends, skipping nested brackets."""
+    """Return where a clause opened at `start` ends, skipping nested brackets."""
     depth = 0
     for i in range(start, len(text)):
         ch = text[i]

@@ -47,9 +47,9 @@ class Division:
 @functools.cache
 def _rows() -> dict[str, dict[str, str]]:
     """Return the raw csv rows keyed by six-digit code, read once."""
-    text = resources.files("finsentry.registry").joinpath("data/divisions.csv")
-    with text.open(encoding="utf-8", newline="") as handle:
-        return {row["code"]: row for row in csv.DictReader(handle)}
+    path = resources.files("finsentry.registry").joinpath("data/divisions.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {row["code"]: row for row in csv.DictReader(lines)}
 
 
 def _year(value: str) -> int | None:

@@ -48,6 +48,22 @@ def _fold(s: str | None) -> str:
     return "" if text.lower() in _PLACEHOLDERS else text
 
 
+def _read_date(text: str) -> dt.date:
+    """Return the date written in a non-empty folded cell, before any
+    plausibility check."""
+    if _EXCEL_SERIAL.fullmatch(text):
+        return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                raise FieldError(f"日期不存在：{text}") from None
+    raise FieldError(f"无法识别的日期：{text}")
+
+
 def parse_date(s: str | None, today: dt.date | None = None) -> dt.date | None:
     """Return the date in a cell written any common way (2016-05-03, 2016/5/3,
     20160503, 2016年5月3日, 2016.05.03, Excel serial, with or without a time),
@@ -57,22 +73,7 @@ def parse_date(s: str | None, today: dt.date | None = None) -> dt.date | None:
         return None
     today = today or dt.date.today()
 
-    if _EXCEL_SERIAL.fullmatch(text):
-        value = _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
-    else:
-        value = None
-        for pattern in _DATE_PATTERNS:
-            match = pattern.fullmatch(text)
-            if match:
-                year, month, day = (int(part) for part in match.groups())
-                try:
-                    value = dt.date(year, month, day)
-                except ValueError:
-                    raise FieldError(f"日期不存在：{text}") from None
-                break
-        if value is None:
-            raise FieldError(f"无法识别的日期：{text}")
-
+    value = _read_date(text)
     if value < _EARLIEST or value > today:
         raise FieldError(f"日期不合理（早于1900年或晚于今天）：{text}")
     return value

@@ -137,7 +137,7 @@ class LicenceIndex:
 
     @classmethod
     def from_entries(cls, entries: Iterable[tuple[str, str, str]]) -> LicenceIndex:
-        """Return an index of (uscc, name, kind) rows; raises ValueError on an unknown kind."""
+        """Return an index of (uscc, name, kind) rows; ValueError on an unknown kind."""
         rows = []
         for code, name, kind in entries:
             if kind not in LICENCE_KINDS:

@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from finsentry.registry.name_keys import KeyTable, brand_keys, query_keys
+from finsentry.registry.name_keys import KeyTable, query_keys, ranges
 from finsentry.registry.name_overlay import Overlay
 from finsentry.registry.name_parts import NameParts, split_normalized
 from finsentry.registry.name_scoring import (
@@ -241,7 +241,7 @@ class NameIndex:
             batch = order[at:end]
             at = end
             lengths = sizes[batch]
-            rows = _ranges(starts[batch], lengths)
+            rows = ranges(starts[batch], lengths)
             hyp = np.repeat(hyp_col[batch], lengths)
             score = (
                 np.repeat(similarity[batch], lengths) * weights[hyp, 0]
@@ -358,10 +358,3 @@ class NameIndex:
                 index.add(key, name)
         return index
 
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Return the concatenation of ``arange(start, start + length)`` for each pair."""
-    total = int(lengths.sum())
-    ends = np.cumsum(lengths)
-    shift = np.repeat(starts - (ends - lengths), lengths)
-    return np.arange(total, dtype=np.int64) + shift

@@ -52,7 +52,7 @@ _SCAN_CHUNK = 64 << 20
 
 @dataclass(frozen=True)
 class Hit:
-    """One occurrence of a word: in the normalised name or the raw scope, by character."""
+    """One occurrence of a word in the normalised name or raw scope, by character."""
 
     word: str
     field: str
@@ -125,9 +125,8 @@ class WordList:
             entry = _as_entry(row)
             known = merged.get(entry.word)
             if known is not None and known.domain != entry.domain:
-                raise ValueError(
-                    f"word {entry.word!r} has two domains: {known.domain}, {entry.domain}"
-                )
+                domains = f"{known.domain}, {entry.domain}"
+                raise ValueError(f"word {entry.word!r} has two domains: {domains}")
             lists = known.lists + entry.lists if known else entry.lists
             unique_lists = tuple(dict.fromkeys(lists))
             merged[entry.word] = WordEntry(entry.word, unique_lists, entry.domain)
@@ -161,7 +160,7 @@ def _as_entry(row: WordEntry | Mapping[str, Any] | tuple[Any, Any, Any]) -> Word
 
 
 def _variant_pattern(word: str) -> str:
-    """Return a hyperscan pattern for `word` that also matches full-width and case variants."""
+    """Return a hyperscan pattern for `word`, full-width and case variants included."""
     # The scope is reported by raw character offsets, so instead of
     # normalising it the few foldable characters get their variants here.
     parts = []
@@ -219,7 +218,7 @@ class KeywordScanner:
     def to_hits(
         self, data: bytes, field: str, matches: Iterable[tuple[int, int, int]]
     ) -> list[Hit]:
-        """Return word hits for byte-offset matches in the UTF-8 `data`, triggers dropped."""
+        """Return word hits for byte matches in the UTF-8 `data`, triggers dropped."""
         hits = []
         for ident, start, end in matches:
             if ident >= len(self.word_texts):
@@ -263,7 +262,7 @@ def _authority_label(code: str) -> str | None:
 def _real_estate_evidence(
     words: WordList, name: str, scope: str, spans: list[tuple[int, int]]
 ) -> str | None:
-    """Return a real-estate context word found in the name or outside clauses, if any."""
+    """Return where a real-estate word sits in the name or outside clauses, if any."""
     for word in words.real_estate_words:
         if word in name:
             return f"名称含“{word}”"
@@ -400,6 +399,7 @@ def _scan_array(
         rows[keep].tolist(),
         (starts[keep] - base).tolist(),
         (ends[keep] - base).tolist(),
+        strict=True,
     ):
         grouped.setdefault(row, []).append((ident, start, end))
     return grouped
@@ -417,7 +417,7 @@ def screen_batch(
     scanner: KeywordScanner,
     licences: LicenceIndex | None = None,
 ) -> dict[int, Screening]:
-    """Return {row: Screening} for the rows that differ from CLEAN; names pre-normalised.
+    """Return {row: Screening} for rows that differ from CLEAN; names pre-normalised.
 
     Equal to `screen_record` row by row. hyperscan scans the arrays' UTF-8
     data buffers in place; Python runs only for rows with a match, a licence

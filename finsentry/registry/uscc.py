@@ -239,7 +239,7 @@ def _invalid_rows(chars: np.ndarray) -> np.ndarray:
     bad |= _CHARSET_VALUE[columns[17]] >= len(CHARSET)
     bad |= columns[16] != _ORG_CHECK_BYTE[(11 - org_total % 11) % 11]
     bad |= columns[17] != _CHARSET_BYTES[(31 - total % 31) % 31]
-    return bad
+    return np.asarray(bad, dtype=bool)
 
 
 def code_problems_mask(codes: pa.Array | pa.ChunkedArray | list[str]) -> np.ndarray:

@@ -1,0 +1,68 @@
+"""`finsentry screen FILE`: a file alone in, screened rows and rejects out."""
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.registry.registry_files import code, firm_row, write_csv
+
+
+def run_screen(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "finsentry", "screen", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_screen_writes_results_and_rejects(tmp_path: Path) -> None:
+    rows = [
+        firm_row(1, "吉林 鑫汇金融信息服务有限公司", "Ｐ２Ｐ网络借贷信息中介"),
+        firm_row(2, "长春丰禾商贸有限公司", "日用百货（不含金融、类金融业务）"),
+        firm_row(3, "坏公司", "餐饮", uscc="91220102MA00000XXX"),
+        firm_row(4, "吉林省鑫汇慈善基金会", "资助", uscc=code(4, kind="53")),
+    ]
+    source = write_csv(tmp_path / "in.csv", rows, encoding="gb18030")
+    out, rejects = tmp_path / "out.csv", tmp_path / "rej.csv"
+
+    done = run_screen(str(source), "--out", str(out), "--rejects", str(rejects), "--workers", "2")
+
+    assert done.returncode == 0, done.stderr
+    result = {r["uscc"]: r for r in read(out)}
+    assert list(read(out)[0])[:7] == [
+        "uscc", "name", "flagged", "licensed", "domains", "keywords", "reasons"
+    ]
+    assert result[code(1)]["flagged"] == "1"
+    assert "p2p" in result[code(1)]["domains"].split(";")
+    assert "金融" in result[code(1)]["keywords"].split(";")
+    assert result[code(2)]["flagged"] == "0"
+    assert result[code(4, kind="53")]["flagged"] == "0"
+    assert result[code(4, kind="53")]["reasons"]
+    assert [(r["line"], r["column"]) for r in read(rejects)] == [("4", "uscc")]
+
+
+def test_screen_fails_clearly_on_unreadable_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.csv"
+
+    done = run_screen(str(missing), "--out", str(tmp_path / "o.csv"))
+
+    assert done.returncode != 0
+    assert "nope.csv" in done.stderr
+
+
+def test_screen_names_missing_columns(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "in.csv", [["a", "b"]], header=["编号", "企业名称"])
+
+    done = run_screen(str(source), "--out", str(tmp_path / "o.csv"))
+
+    assert done.returncode != 0
+    assert "uscc" in done.stderr and "scope" in done.stderr
