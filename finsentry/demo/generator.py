@@ -10,490 +10,43 @@ the same rows, and the first n rows do not depend on how many are asked for.
 Memory stays constant: names are kept unique through a fixed-size Bloom
 filter (a false positive only costs a redraw) and organisation-code bodies
 come from a bijection of the row number, so nothing grows with the count.
+The rows are built in `firms`, their facts drawn in `records` and `places`.
 """
 
 from __future__ import annotations
 
-import hashlib
+import csv
+import json
 import logging
-import random
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from itertools import accumulate
+import os
+import time
+from collections.abc import Iterable, Iterator
 
-from finsentry.demo import names, scopes
-from finsentry.demo.names import FirmName, load_vocabulary
-from finsentry.demo.places import Place, PlacePicker, address, phone, website
-from finsentry.registry.uscc import CHARSET, make_code
+import openpyxl
+
+from finsentry.demo.firms import REGISTRY_COLUMNS, TRUTH_SHARES, DemoFirm, FirmBuilder
+from finsentry.demo.names import FirmName
+
+__all__ = [
+    "CHINESE_HEADERS",
+    "REGISTRY_COLUMNS",
+    "TRUTH_SHARES",
+    "DemoFirm",
+    "FirmName",
+    "generate_firms",
+    "licence_list",
+    "write_registry_csv",
+    "write_registry_jsonl",
+    "write_registry_xlsx",
+    "write_truth_csv",
+]
 
 logger = logging.getLogger(__name__)
-
-REGISTRY_COLUMNS = (
-    "uscc",
-    "name",
-    "scope",
-    "region",
-    "established",
-    "registered_capital",
-    "legal_rep",
-    "address",
-    "phone",
-    "website",
-    "status",
-)
-
-# Truth classes and their shares of all rows; the rest are "ordinary".
-TRUTH_SHARES = {
-    "suspect": 0.04,
-    "licensed": 0.008,
-    "local_licensed": 0.007,
-    "non_market": 0.03,
-    "finance_word_excluded": 0.06,
-}
-SUSPECT_WEIGHTS = {
-    "p2p": 25,
-    "asset_mgmt": 25,
-    "cross": 15,
-    "payment": 10,
-    "real_estate": 10,
-    "crowdfunding": 8,
-    "insurance": 7,
-}
-LICENSED_WEIGHTS = {
-    "bank": 45,
-    "rural_bank": 12,
-    "rural_credit": 10,
-    "insurance": 20,
-    "securities": 8,
-    "futures": 3,
-    "fund": 2,
-}
-LOCAL_LICENSED_WEIGHTS = {
-    "microcredit": 40,
-    "guarantee": 25,
-    "pawn": 20,
-    "leasing": 10,
-    "factoring": 5,
-}
-NON_MARKET_WEIGHTS = {
-    "foundation": 20,
-    "society": 25,
-    "private_school": 35,
-    "institution": 20,
-}
-# Industries a suspect with an innocent name hides behind.
-COVER_INDUSTRIES = ("网络科技", "信息技术", "企业管理咨询", "电子科技", "商贸")
-
-_MAX_DRAWS = 40
-_BLOOM_BITS = 1 << 28  # 32 MiB; false positives stay below 1e-4 at 3 million
-
-
-@dataclass(frozen=True, slots=True)
-class DemoFirm:
-    """One registry row plus the truth planted in it.
-
-    ``truth`` is "ordinary", "finance_word_excluded", "suspect:<domain>"
-    (domain from violations.yaml), "licensed:<kind>", "local_licensed:<kind>"
-    or "non_market"; ``region`` is the six-digit division code in the code.
-    """
-
-    uscc: str
-    name: str
-    scope: str
-    region: str
-    established: str
-    registered_capital: str
-    legal_rep: str
-    address: str
-    phone: str
-    website: str
-    status: str
-    truth: str
-    name_parts: FirmName
-
-    def row(self) -> tuple[str, ...]:
-        """Return the registry columns in `REGISTRY_COLUMNS` order."""
-        return (
-            self.uscc,
-            self.name,
-            self.scope,
-            self.region,
-            self.established,
-            self.registered_capital,
-            self.legal_rep,
-            self.address,
-            self.phone,
-            self.website,
-            self.status,
-        )
-
-
-class _NameRegister:
-    """Bloom filter over normalised names: never forgets, rarely over-reports."""
-
-    def __init__(self) -> None:
-        self.bits = bytearray(_BLOOM_BITS // 8)
-
-    def add_if_new(self, full: str) -> bool:
-        """Return True and record ``full`` unless an equal name was seen before."""
-        # Registries compare names ignoring spacing, bracket width and case.
-        key = "".join(full.split()).replace("(", "（").replace(")", "）").upper()
-        digest = hashlib.blake2b(key.encode(), digest_size=12).digest()
-        value = int.from_bytes(digest, "little")
-        positions = [(value >> shift) % _BLOOM_BITS for shift in (0, 32, 64)]
-        if all(self.bits[p >> 3] & (1 << (p & 7)) for p in positions):
-            return False
-        for p in positions:
-            self.bits[p >> 3] |= 1 << (p & 7)
-        return True
-
-
-class _Weighted:
-    """Draws keys of a weight table in O(log n) with cumulative weights."""
-
-    def __init__(self, weights: dict[str, float]) -> None:
-        self.keys = list(weights)
-        self.cum = list(accumulate(weights.values()))
-
-    def draw(self, rng: random.Random) -> str:
-        """Return one key drawn with its weight."""
-        return rng.choices(self.keys, cum_weights=self.cum)[0]
-
-
-def _org_body(index: int, year: int, seed: int) -> str:
-    """Return a unique eight-character GB 11714 body for row ``index``."""
-    # Codes allotted since the 2015 reform start with "MA" plus six
-    # characters; older firms kept their numeric organisation code. Both
-    # are affine bijections of the row number, so bodies never repeat.
-    if year >= 2016:
-        value = (index * 1_000_003 + seed * 7919 + 12345) % 31**6
-        chars = []
-        for _ in range(6):
-            value, digit = divmod(value, 31)
-            chars.append(CHARSET[digit])
-        return "MA" + "".join(reversed(chars))
-    value = (index * 48_271 + seed * 7919 + 10_000_000) % 100_000_000
-    return f"{value:08d}"
-
-
-def _year(rng: random.Random, truth: str) -> int:
-    """Return a year of establishment fitting the truth class."""
-    if truth.startswith("suspect"):
-        # Internet-finance firms cluster in the 2013-2016 boom (plan 一).
-        return rng.choices(range(2010, 2020), (1, 2, 4, 7, 10, 10, 8, 4, 2, 1))[0]
-    return 2026 - min(int(rng.expovariate(1 / 7.0)), 34)
-
-
-def _date(rng: random.Random, year: int) -> str:
-    """Return a date in ``year``, in the usual format and rarely in another."""
-    last_day = 333 if year == 2026 else 365
-    ordinal = rng.randint(1, last_day)
-    month = min(12, (ordinal - 1) // 31 + 1)
-    day = min(28, (ordinal - 1) % 31 + 1)
-    roll = rng.random()
-    if roll < 0.985:
-        return f"{year}-{month:02d}-{day:02d}"
-    if roll < 0.99:
-        return f"{year}/{month}/{day}"
-    if roll < 0.995:
-        return f"{year}年{month}月{day}日"
-    return f"{year}{month:02d}{day:02d}"
-
-
-def _capital(rng: random.Random, amounts: tuple[int, ...]) -> str:
-    """Return a registered capital in one of the spellings registries use."""
-    amount = rng.choice(amounts)
-    roll = rng.random()
-    if roll < 0.70:
-        return f"{amount}万元人民币"
-    if roll < 0.90:
-        return f"{amount}万人民币"
-    if roll < 0.95:
-        return f"{amount}.000000万人民币"
-    return f"{max(1, amount // 7)}万美元"
-
-
-_COMPANY_AMOUNTS = (3, 5, 10, 10, 20, 30, 50, 50, 100, 100, 200, 300, 500, 1000, 2000)
-_SUSPECT_AMOUNTS = (1000, 2000, 3000, 5000, 5000, 10000, 10000, 20000, 50000)
-_LENDER_AMOUNTS = (3000, 5000, 10000, 10000, 20000, 30000)
-_FOOD_TRADES = frozenset(("烧烤", "熟食", "饺子", "冷面", "快餐", "麻辣烫", "宾"))
-
-
-def _status(rng: random.Random, year: int, *, collapsed: float = 0.0) -> str:
-    """Return a registration status; older firms and suspects are more often gone."""
-    gone = 0.06 + max(0, 2016 - year) * 0.006 + collapsed
-    roll = rng.random()
-    if roll < gone * 0.65:
-        return "注销"
-    if roll < gone:
-        return "吊销，未注销"
-    return "在业" if roll > 0.97 else "存续"
-
-
-# authority+type code, name, scope, capital, website, status
-_Parts = tuple[str, FirmName, str, str, str, str]
-
-
-class _Builder:
-    """Builds one firm at a time from a single seeded random stream."""
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-        self.rng = random.Random(seed)
-        self.register = _NameRegister()
-        self.places = PlacePicker()
-        ordinary = 1.0 - sum(TRUTH_SHARES.values())
-        self.truth = _Weighted({**TRUTH_SHARES, "ordinary": ordinary})
-        self.suspect = _Weighted(SUSPECT_WEIGHTS)
-        self.licensed = _Weighted(LICENSED_WEIGHTS)
-        self.local = _Weighted(LOCAL_LICENSED_WEIGHTS)
-        self.non_market = _Weighted(NON_MARKET_WEIGHTS)
-        vocab = names.vocabulary()
-        self.industries = vocab["ordinary_industries"]
-        self.forms = _Weighted(vocab["company_forms"])
-        self.builders: dict[str, Callable[[Place, int, str], _Parts]] = {
-            "ordinary": self.build_ordinary,
-            "finance_word_excluded": self.build_excluded,
-            "suspect": self.build_suspect,
-            "licensed": self.build_licensed,
-            "local_licensed": self.build_local_licensed,
-            "non_market": self.build_non_market,
-        }
-
-    def unique(self, *makers: Callable[[], FirmName]) -> FirmName:
-        """Return the first new name from ``makers``, moving on when one is spent."""
-        for maker in makers[:-1]:
-            for _ in range(10):
-                name = maker()
-                if self.register.add_if_new(name.full):
-                    return name
-        for _ in range(_MAX_DRAWS * 100):
-            name = makers[-1]()
-            if self.register.add_if_new(name.full):
-                return name
-        raise RuntimeError("no unique firm name after many draws")
-
-    def name_region(self, place: Place) -> str:
-        """Return the region text a company name starts with, or ""."""
-        roll = self.rng.random()
-        if place.kind == "outside":
-            return place.outside_short
-        if roll < 0.21:
-            return "吉林"
-        if roll < 0.35:
-            return "吉林省"
-        if roll < 0.60:
-            return place.city_short
-        if roll < 0.75:
-            return place.city
-        if roll < 0.90:
-            return place.county if place.county_short else place.city_short
-        return ""
-
-    def company_name(self, place: Place, industry: str, form: str) -> FirmName:
-        """Return a new company name, finance-free unless ``industry`` is finance."""
-        rng = self.rng
-        if place.kind == "outside":
-            form += f"{place.city_short}分公司"
-        clean = not names.contains_finance_word(industry)
-
-        def make() -> FirmName:
-            while True:
-                region = self.name_region(place)
-                name = names.generate_name(
-                    rng, region=region, industry=industry, form=form
-                )
-                # A brand ending in 金 before 服装 reads 金服: draw again.
-                if not clean or not names.contains_finance_word(name.full):
-                    return name
-
-        return self.unique(make)
-
-    def firm(self, index: int) -> DemoFirm:
-        """Return row ``index`` of the registry."""
-        rng = self.rng
-        truth = self.truth.draw(rng)
-        if truth == "suspect":
-            truth = "suspect:" + self.suspect.draw(rng)
-        elif truth == "licensed":
-            truth = "licensed:" + self.licensed.draw(rng)
-        elif truth == "local_licensed":
-            truth = "local_licensed:" + self.local.draw(rng)
-        year = _year(rng, truth)
-        place = self.places.pick(rng, year)
-
-        if truth == "licensed:rural_credit" and not place.county_short:
-            # Credit unions (联社) exist per county, not per city district.
-            truth = "licensed:bank"
-        kind, _, sub = truth.partition(":")
-        build = self.builders[kind]
-        authority, name, scope, capital, site, status = build(place, year, sub)
-
-        return DemoFirm(
-            uscc=make_code(authority, place.code, _org_body(index, year, self.seed)),
-            name=name.full,
-            scope=scope,
-            region=place.code,
-            established=_date(rng, year),
-            registered_capital=capital,
-            legal_rep=names.person_name(rng),
-            address=address(rng, place),
-            phone=phone(rng, place),
-            website=site,
-            status=status,
-            truth=truth,
-            name_parts=name,
-        )
-
-    def company_site(self, name: FirmName, share: float, finance: bool) -> str:
-        """Return a website for a ``share`` of companies, else ""."""
-        if self.rng.random() >= share:
-            return ""
-        return website(self.rng, name.brand, finance=finance)
-
-    def build_ordinary(self, place: Place, year: int, _: str) -> _Parts:
-        """Return an ordinary company, individual business or cooperative."""
-        rng = self.rng
-        roll = rng.random()
-        # Districts are written after their city (长春市南关区), counties alone.
-        county = place.county if place.county_short else place.city + place.county
-        if roll < 0.40:
-            name = self.unique(lambda: names.individual_name(rng, region=county))
-            food = name.industry in _FOOD_TRADES
-            scope = scopes.ordinary_scope(rng, "餐饮管理" if food else "商贸")
-            capital = "" if rng.random() < 0.6 else f"{rng.randint(1, 50)}万元"
-            return "92", name, scope, capital, "", _status(rng, year)
-        if roll < 0.45:
-            name = self.unique(lambda: names.cooperative_name(rng, region=county))
-            scope = scopes.ordinary_scope(rng, rng.choice(("农业开发", "农牧业")))
-            capital = f"{rng.choice((10, 50, 100, 200, 500))}万元"
-            return "93", name, scope, capital, "", _status(rng, year)
-
-        industry = rng.choice(self.industries)
-        name = self.company_name(place, industry, self.forms.draw(rng))
-        scope = scopes.ordinary_scope(rng, industry)
-        capital = _capital(rng, _COMPANY_AMOUNTS)
-        site = self.company_site(name, 0.2, False)
-        return "91", name, scope, capital, site, _status(rng, year)
-
-    def build_excluded(self, place: Place, year: int, _: str) -> _Parts:
-        """Return a company whose scope names finance only to exclude it."""
-        rng = self.rng
-        industry = rng.choice(self.industries)
-        name = self.company_name(place, industry, self.forms.draw(rng))
-        scope = scopes.excluded_scope(rng, industry)
-        capital = _capital(rng, _COMPANY_AMOUNTS)
-        site = self.company_site(name, 0.2, False)
-        return "91", name, scope, capital, site, _status(rng, year)
-
-    def build_suspect(self, place: Place, year: int, domain: str) -> _Parts:
-        """Return a planted internet-finance firm of ``domain``."""
-        rng = self.rng
-        spec = scopes.scope_vocabulary()["suspect"][domain]
-        cover = rng.choice(COVER_INDUSTRIES)
-        roll = rng.random()
-        in_name, in_scope = roll < 0.75, roll >= 0.20
-        form = self.forms.draw(rng)
-
-        if in_name and domain == "p2p" and rng.random() < 0.25:
-            # P2P brands often carry 贷 or 金服 with an innocent industry.
-            tail = rng.choice(("贷", "金服", "财富", "e贷"))
-            make = self.p2p_brand_name(place, cover, form, tail)
-            name = self.unique(make)
-        elif in_name:
-            name = self.company_name(place, rng.choice(spec["industries"]), form)
-        else:
-            name = self.company_name(place, cover, form)
-
-        if in_scope:
-            hidden = rng.random() < 0.1
-            scope = scopes.suspect_scope(rng, domain, cover, with_exclusion=hidden)
-        else:
-            scope = scopes.ordinary_scope(rng, "企业管理咨询")
-        if rng.random() < 0.15:
-            scope = scopes.spelling_variant(rng, scope)
-            if in_name and rng.random() < 0.5:
-                # Same registered name once spaces are dropped: still unique.
-                name = names.spacing_variant(rng, name)
-        capital = _capital(rng, _SUSPECT_AMOUNTS)
-        site = self.company_site(name, 0.85, True)
-        status = _status(rng, year, collapsed=0.25)
-        return "91", name, scope, capital, site, status
-
-    def p2p_brand_name(
-        self, place: Place, industry: str, form: str, tail: str
-    ) -> Callable[[], FirmName]:
-        """Return a maker of names whose brand ends in a P2P word such as 贷."""
-        rng = self.rng
-
-        def make() -> FirmName:
-            brand = names.generate_brand(rng)[:2] + tail
-            region = self.name_region(place)
-            style = "bracket" if region and rng.random() < 0.2 else "prefix"
-            return names.compose_name(region, style, brand, industry, form)
-
-        return make
-
-    def build_licensed(self, place: Place, year: int, kind: str) -> _Parts:
-        """Return a branch of a licensed bank, insurer, broker or fund."""
-        rng = self.rng
-        road = rng.choice(load_vocabulary("regions")["roads"]) + rng.choice("路街")
-        district = place.county[:-1] if place.county.endswith("区") else ""
-        spot = (
-            district if district and len(district) <= 3 and rng.random() < 0.5 else road
-        )
-
-        def make() -> FirmName:
-            return names.licensed_name(
-                rng, kind, city=place.city_short, county=place.county, place=spot
-            )
-
-        name = self.unique(make, lambda: self.licensed_spare(place, kind))
-        scope = scopes.licensed_scope(kind)
-        return "91", name, scope, "", "", _status(rng, max(year, 2016))
-
-    def licensed_spare(self, place: Place, kind: str) -> FirmName:
-        """Return a licensed branch name at a fresh road, for crowded cities."""
-        rng = self.rng
-        road = names.generate_brand(rng) + rng.choice(("路", "街", "大街"))
-        return names.licensed_name(
-            rng, kind, city=place.city_short, county=place.county, place=road
-        )
-
-    def build_local_licensed(self, place: Place, year: int, kind: str) -> _Parts:
-        """Return a microcredit, guarantee, pawn, leasing or factoring firm."""
-        rng = self.rng
-        spec = scopes.institution_vocabulary()["local_licensed"][kind]
-        industry = rng.choice(spec["industries"])
-        name = self.company_name(place, industry, rng.choice(spec["forms"]))
-        scope = scopes.local_licensed_scope(kind)
-        capital = _capital(rng, _LENDER_AMOUNTS)
-        site = self.company_site(name, 0.4, True)
-        return "91", name, scope, capital, site, _status(rng, max(year, 2016))
-
-    def build_non_market(self, place: Place, year: int, _: str) -> _Parts:
-        """Return a foundation, society, private school or public institution."""
-        rng = self.rng
-        kind = self.non_market.draw(rng)
-        spec = scopes.institution_vocabulary()["non_market"][kind]
-
-        def make(kind: str = kind) -> FirmName:
-            return names.non_market_name(
-                rng, kind, city=place.city, county=place.county
-            )
-
-        # Societies and institutions have few possible names; a school
-        # (brand-named, so plentiful) takes the place of a spent one.
-        name = self.unique(make, lambda: make("private_school"))
-        if name.form.endswith("学校") and kind != "private_school":
-            spec = scopes.institution_vocabulary()["non_market"]["private_school"]
-        capital = "" if rng.random() < 0.5 else f"{rng.choice((3, 10, 50, 200))}万元"
-        return spec["code"], name, spec["scope"], capital, "", "存续"
 
 
 def generate_firms(count: int = 50_000, seed: int = 2016) -> Iterator[DemoFirm]:
     """Yield ``count`` registry rows for ``seed``; the same seed gives the same rows."""
-    builder = _Builder(seed)
+    builder = FirmBuilder(seed)
     for index in range(count):
         yield builder.firm(index)
 
@@ -504,3 +57,100 @@ def licence_list(firms: Iterable[DemoFirm]) -> Iterator[tuple[str, str, str]]:
         kind, _, sub = firm.truth.partition(":")
         if kind in ("licensed", "local_licensed"):
             yield firm.uscc, firm.name, sub
+
+
+# Column titles of the registry export when a Chinese header is asked for.
+CHINESE_HEADERS = (
+    "统一社会信用代码",
+    "企业名称",
+    "经营范围",
+    "行政区划代码",
+    "成立日期",
+    "注册资本",
+    "法定代表人",
+    "住所",
+    "联系电话",
+    "网址",
+    "登记状态",
+)
+
+
+def write_registry_csv(
+    path: str | os.PathLike[str],
+    count: int,
+    seed: int = 2016,
+    encoding: str = "utf-8",
+    chinese_headers: bool = False,
+) -> int:
+    """Write ``count`` registry rows as CSV in ``encoding``; return rows written."""
+    started = time.perf_counter()
+    written = 0
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CHINESE_HEADERS if chinese_headers else REGISTRY_COLUMNS)
+        for firm in generate_firms(count, seed):
+            writer.writerow(firm.row())
+            written += 1
+    logger.info(
+        "demo registry written: path=%s rows=%d encoding=%s seconds=%.1f",
+        path,
+        written,
+        encoding,
+        time.perf_counter() - started,
+    )
+    return written
+
+
+def write_registry_jsonl(
+    path: str | os.PathLike[str], count: int, seed: int = 2016
+) -> int:
+    """Write ``count`` registry rows as UTF-8 JSON lines; return rows written."""
+    written = 0
+    with open(path, "w", encoding="utf-8") as handle:
+        for firm in generate_firms(count, seed):
+            record = dict(zip(REGISTRY_COLUMNS, firm.row(), strict=True))
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            written += 1
+    logger.info("demo registry written: path=%s rows=%d", path, written)
+    return written
+
+
+def write_registry_xlsx(
+    path: str | os.PathLike[str], count: int, seed: int = 2016
+) -> int:
+    """Write ``count`` rows to one .xlsx sheet (small files only); return rows."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("登记信息")
+    sheet.append(list(REGISTRY_COLUMNS))
+    written = 0
+    for firm in generate_firms(count, seed):
+        sheet.append(list(firm.row()))
+        written += 1
+    workbook.save(path)
+    logger.info("demo registry written: path=%s rows=%d", path, written)
+    return written
+
+
+def write_truth_csv(path: str | os.PathLike[str], count: int, seed: int = 2016) -> int:
+    """Write the planted truth (uscc, name, truth and name parts) for evaluation."""
+    columns = ("uscc", "name", "truth", "region_text", "region_style", "brand")
+    written = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow((*columns, "industry", "form"))
+        for firm in generate_firms(count, seed):
+            parts = firm.name_parts
+            writer.writerow(
+                (
+                    firm.uscc,
+                    firm.name,
+                    firm.truth,
+                    parts.region,
+                    parts.region_style,
+                    parts.brand,
+                    parts.industry,
+                    parts.form,
+                )
+            )
+            written += 1
+    return written

@@ -9,14 +9,16 @@ caller's job: draw again when a name is taken.
 
 from __future__ import annotations
 
-import itertools
 import random
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
+
+from finsentry.demo.draws import Weighted, between, pick
 
 REGION_STYLES = ("prefix", "bracket", "none")
 
@@ -56,16 +58,23 @@ def vocabulary() -> dict[str, Any]:
 
 
 @cache
-def _rank_weights(size: int, exponent: float) -> list[float]:
-    """Return cumulative Zipf-like weights for ``size`` items ranked by use."""
-    weights = (1.0 / (rank + 2) ** exponent for rank in range(size))
-    return list(itertools.accumulate(weights))
+def _ranked(items: tuple[str, ...], exponent: float) -> Weighted[str]:
+    """Return a Zipf-like weight table over ``items`` ranked by use."""
+    return Weighted(
+        [(item, 1.0 / (rank + 2) ** exponent) for rank, item in enumerate(items)]
+    )
+
+
+@cache
+def _finance_pattern() -> re.Pattern[str]:
+    """Return one regular expression matching every screened finance word."""
+    words = sorted(vocabulary()["finance_words"], key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
 
 
 def contains_finance_word(text: str) -> bool:
     """Return whether ``text`` contains a word the registry screening looks for."""
-    upper = text.upper()
-    return any(word in upper for word in vocabulary()["finance_words"])
+    return _finance_pattern().search(text) is not None
 
 
 def generate_brand(rng: random.Random) -> str:
@@ -73,16 +82,15 @@ def generate_brand(rng: random.Random) -> str:
     vocab = vocabulary()
     roll = rng.random()
     if roll < 0.30:
-        common = vocab["common_brands"]
-        return rng.choices(common, cum_weights=_rank_weights(len(common), 1.0))[0]
+        return _ranked(tuple(vocab["common_brands"]), 1.0).draw(rng)
     if roll < 0.38:
-        return rng.choice(vocab["plain_brands"])
+        return pick(rng, vocab["plain_brands"])
 
-    chars = vocab["brand_chars"]
-    cum = _rank_weights(len(chars), 0.7)
-    length = rng.choices((2, 3, 4), cum_weights=(78, 96, 100))[0]
+    chars = _ranked(tuple(vocab["brand_chars"]), 0.7)
+    roll = rng.random()
+    length = 2 if roll < 0.78 else 3 if roll < 0.96 else 4
     while True:
-        picked = rng.choices(chars, cum_weights=cum, k=length)
+        picked = [chars.draw(rng) for _ in range(length)]
         brand = "".join(picked)
         # Doubled characters (鑫鑫) are rare in real 字号; finance words in an
         # ordinary brand would spoil the planted truth.
@@ -120,48 +128,57 @@ def generate_name(
 def person_name(rng: random.Random) -> str:
     """Return a Chinese personal name of two or three characters."""
     vocab = vocabulary()
-    surname = rng.choice(vocab["surnames"])
+    surname = pick(rng, vocab["surnames"])
     given = vocab["given_chars"]
     if rng.random() < 0.35:
-        return surname + rng.choice(given)
-    return surname + rng.choice(given) + rng.choice(given)
+        return surname + pick(rng, given)
+    return surname + pick(rng, given) + pick(rng, given)
 
 
 def individual_name(rng: random.Random, *, region: str) -> FirmName:
     """Return a 个体工商户 name such as "长春市南关区小王烧烤店"."""
     vocab = vocabulary()
-    trade, form = rng.choice(vocab["individual_trades"])
+    trade, form = pick(rng, vocab["individual_trades"])
     roll = rng.random()
-    surname = rng.choice(vocab["surnames"])
+    surname = pick(rng, vocab["surnames"])
     if roll < 0.25:
-        brand = rng.choice("小老") + surname
+        brand = pick(rng, "小老") + surname
     elif roll < 0.40:
-        brand = surname + rng.choice(("记", "氏", "家"))
+        brand = surname + pick(rng, ("记", "氏", "家"))
     elif roll < 0.55:
         brand = person_name(rng)
     else:
         brand = generate_brand(rng)
-    return compose_name(region, "prefix", brand, trade, form)
+    name = compose_name(region, "prefix", brand, trade, form)
+    # 老金 + 服装 reads 金服: such a shop would trip the screening.
+    return (
+        individual_name(rng, region=region)
+        if contains_finance_word(name.full)
+        else name
+    )
 
 
 def cooperative_name(rng: random.Random, *, region: str) -> FirmName:
     """Return a 农民专业合作社 name such as "榆树市丰源水稻种植专业合作社"."""
     vocab = vocabulary()
-    trade = rng.choice(vocab["cooperative_trades"])
+    trade = pick(rng, vocab["cooperative_trades"])
     form = "农民专业合作社" if rng.random() < 0.3 else "专业合作社"
     if rng.random() < 0.4:
         # Many cooperatives are named after their village (…村).
-        brand = rng.choice(vocab["brand_chars"]) + rng.choice("家屯村堡岗")
+        brand = pick(rng, vocab["brand_chars"]) + pick(rng, "家屯村堡岗")
     else:
         brand = generate_brand(rng)
-    return compose_name(region, "prefix", brand, trade, form)
+    name = compose_name(region, "prefix", brand, trade, form)
+    if contains_finance_word(name.full):
+        return cooperative_name(rng, region=region)
+    return name
 
 
 def spacing_variant(rng: random.Random, name: FirmName) -> FirmName:
     """Return ``name`` spelt as careless filings do (stray spaces, ASCII brackets)."""
     full = name.full
     if name.region_style == "prefix" and name.region:
-        full = full.replace(name.region, name.region + rng.choice((" ", "　")), 1)
+        full = full.replace(name.region, name.region + pick(rng, (" ", "　")), 1)
     elif name.region_style == "bracket":
         full = full.replace("（", "(").replace("）", ")")
     else:
@@ -200,17 +217,27 @@ _NON_MARKET_FORMS = (
 
 
 def licensed_name(
-    rng: random.Random, kind: str, *, city: str, county: str, place: str
+    rng: random.Random,
+    kind: str,
+    *,
+    city: str,
+    county: str,
+    place: str,
+    at_place: bool = False,
 ) -> FirmName:
     """Return a licensed branch name such as "中国建设银行股份有限公司长春朝阳支行".
 
     ``city`` is the city's short name, ``county`` a county's full name and
     ``place`` a district or road; the branch part follows the parent's form.
+    ``at_place`` keeps to branch patterns naming the place, which are many.
     """
     spec = load_vocabulary("institutions")["licensed"][kind]
-    parent = rng.choice(spec["parents"]).format(county=county)
-    pattern = rng.choice(spec["branches"])
-    branch = pattern.format(city=city, place=place, n=rng.randint(2, 9))
+    parent = pick(rng, spec["parents"]).format(county=county)
+    patterns = spec["branches"]
+    if at_place:
+        patterns = [p for p in patterns if "{place}" in p]
+    pattern = pick(rng, patterns)
+    branch = pattern.format(city=city, place=place, n=between(rng, 2, 9))
 
     form = next((f for f in _COMPANY_FORMS if parent.endswith(f)), "")
     stem = parent.removesuffix(form) if form else parent
@@ -227,12 +254,12 @@ def non_market_name(
 ) -> FirmName:
     """Return the name of a foundation, society, school or public institution."""
     spec = load_vocabulary("institutions")["non_market"][kind]
-    pattern: str = rng.choice(spec["names"])
+    pattern: str = pick(rng, spec["names"])
     fillers = {
         "brand": generate_brand(rng),
-        "topic": rng.choice(spec.get("topics", [""])),
-        "trade": rng.choice(spec.get("trades", [""])),
-        "nth": f"第{rng.randint(1, 60)}",
+        "topic": pick(rng, spec.get("topics", [""])),
+        "trade": pick(rng, spec.get("trades", [""])),
+        "nth": f"第{between(rng, 1, 60)}",
     }
     regions = {"prov": "吉林省", "city": city, "county": county}
     region_key = next((k for k in regions if pattern.startswith("{" + k + "}")), "")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from itertools import accumulate
 
+from finsentry.demo.draws import Weighted, between, digits, pick
 from finsentry.demo.names import load_vocabulary, vocabulary
 
 _ROAD_SUFFIXES = ("路", "街", "大街", "大路")
@@ -59,13 +59,13 @@ class PlacePicker:
                 )
                 self.places.append(place)
                 weights.append(city["weight"] * weight / total)
-        self.cum = list(accumulate(weights))
+        self.table = Weighted(list(zip(self.places, weights, strict=True)))
         self.outside = regions["outside"]
         self.unknown = regions["unknown_codes"]
 
     def pick(self, rng: random.Random, year: int) -> Place:
         """Return a place for a firm established in ``year``."""
-        place = rng.choices(self.places, cum_weights=self.cum)[0]
+        place = self.table.draw(rng)
         old = self.historic.get(place.code)
         if old is not None and year < old["before"]:
             name = old["old_name"]
@@ -77,10 +77,10 @@ class PlacePicker:
 
         roll = rng.random()
         if roll < 0.005:
-            code, short, _ = rng.choice(self.outside)
+            code, short, _ = pick(rng, self.outside)
             return Place(code, "outside", *_jilin_fields(place), outside_short=short)
         if roll < 0.007:
-            return Place(rng.choice(self.unknown), "unknown", *_jilin_fields(place))
+            return Place(pick(rng, self.unknown), "unknown", *_jilin_fields(place))
         return place
 
 
@@ -97,16 +97,16 @@ def _jilin_fields(place: Place) -> tuple[str, str, str, str, str]:
 
 def address(rng: random.Random, place: Place) -> str:
     """Return a street address in the place's city and county."""
-    road = rng.choice(load_vocabulary("regions")["roads"]) + rng.choice(_ROAD_SUFFIXES)
-    text = f"吉林省{place.city}{place.county}{road}{rng.randint(1, 3999)}号"
+    road = pick(rng, load_vocabulary("regions")["roads"]) + pick(rng, _ROAD_SUFFIXES)
+    text = f"吉林省{place.city}{place.county}{road}{between(rng, 1, 3999)}号"
     roll = rng.random()
     if roll < 0.3:
-        brand = rng.choice(vocabulary()["common_brands"])
-        room = rng.randint(2, 28) * 100 + rng.randint(1, 20)
-        text += f"{brand}大厦{rng.choice('ABCD')}座{room}室"
+        brand = pick(rng, vocabulary()["common_brands"])
+        room = between(rng, 2, 28) * 100 + between(rng, 1, 20)
+        text += f"{brand}大厦{pick(rng, 'ABCD')}座{room}室"
     elif roll < 0.45:
-        unit = f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元"
-        text += f"{unit}{rng.randint(1, 18) * 100 + rng.randint(1, 8)}室"
+        unit = f"{between(rng, 1, 30)}栋{between(rng, 1, 6)}单元"
+        text += f"{unit}{between(rng, 1, 18) * 100 + between(rng, 1, 8)}室"
     return text
 
 
@@ -114,12 +114,12 @@ def phone(rng: random.Random, place: Place) -> str:
     """Return a landline under the city's area code, a mobile, or nothing."""
     roll = rng.random()
     if roll < 0.50:
-        return f"{place.area_code}-8{rng.randrange(10**7):07d}"
+        return f"{place.area_code}-8{digits(rng, 7)}"
     if roll < 0.58:
-        return f"{place.area_code}8{rng.randrange(10**7):07d}"
+        return f"{place.area_code}8{digits(rng, 7)}"
     if roll < 0.95:
-        prefix = rng.choice(("13", "15", "18", "17", "139", "158"))
-        return prefix + "".join(str(rng.randrange(10)) for _ in range(11 - len(prefix)))
+        prefix = pick(rng, ("13", "15", "18", "17", "139", "158"))
+        return prefix + digits(rng, 11 - len(prefix))
     return ""
 
 
@@ -127,11 +127,11 @@ def website(rng: random.Random, brand: str, *, finance: bool) -> str:
     """Return a website address spelt from the brand's pinyin."""
     pinyin = vocabulary()["pinyin"]
     slug = "".join(pinyin.get(ch, "") for ch in brand) or "".join(
-        rng.choice("abcdefghjklmnpqrstwxyz") for _ in range(5)
+        pick(rng, "abcdefghjklmnpqrstwxyz") for _ in range(5)
     )
     if rng.random() < 0.4:
         slug = "jl" + slug
     if finance:
-        slug += rng.choice(("jr", "jinrong", "daikuan", "licai", "p2p", "touzi", ""))
-    prefix = rng.choice(("www.", "www.", "http://www.", "https://www.", ""))
-    return f"{prefix}{slug}.{rng.choice(_TLDS)}"
+        slug += pick(rng, ("jr", "jinrong", "daikuan", "licai", "p2p", "touzi", ""))
+    prefix = pick(rng, ("www.", "www.", "http://www.", "https://www.", ""))
+    return f"{prefix}{slug}.{pick(rng, _TLDS)}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from finsentry.demo.draws import between, pick, some
 from finsentry.demo.names import load_vocabulary
 
 SUSPECT_DOMAINS = (
@@ -43,18 +44,18 @@ def _ordinary_items(rng: random.Random, industry: str) -> list[str]:
     """Return a few deduplicated ordinary items fitting ``industry``."""
     vocab = scope_vocabulary()
     own = vocab["by_industry"].get(industry, [])
-    items = rng.sample(own, k=min(len(own), rng.randint(2, 5)))
-    items += rng.sample(vocab["general"], k=rng.randint(1, 4))
+    items = some(rng, own, between(rng, 2, 5)) if own else []
+    items += some(rng, vocab["general"], between(rng, 1, 4))
     return list(dict.fromkeys(items))
 
 
 def _close(rng: random.Random, items: list[str], tail: str = "") -> str:
     """Return ``items`` joined with one separator, then ``tail`` and boilerplate."""
     vocab = scope_vocabulary()
-    text = rng.choice(_SEPARATORS).join(items) + tail
+    text = pick(rng, _SEPARATORS).join(items) + tail
     roll = rng.random()
     if roll < 0.75:
-        text += rng.choice(vocab["boilerplate"])
+        text += pick(rng, vocab["boilerplate"])
     elif roll < 0.90:
         text += "。"
     return text
@@ -65,18 +66,18 @@ def ordinary_scope(rng: random.Random, industry: str) -> str:
     items = _ordinary_items(rng, industry)
     tail = ""
     if rng.random() < 0.15:
-        tail = rng.choice(scope_vocabulary()["plain_exclusions"])
+        tail = pick(rng, scope_vocabulary()["plain_exclusions"])
     return _close(rng, items, tail)
 
 
 def excluded_scope(rng: random.Random, industry: str) -> str:
     """Return an ordinary scope whose only finance words sit in an exclusion clause."""
     items = _ordinary_items(rng, industry)
-    clause = rng.choice(scope_vocabulary()["exclusions"])
+    clause = pick(rng, scope_vocabulary()["exclusions"])
     if clause.startswith("（"):
         return _close(rng, items, clause)
     # Sentence-style clauses stand as an item of their own, often the last.
-    position = len(items) if rng.random() < 0.7 else rng.randrange(len(items))
+    position = len(items) if rng.random() < 0.7 else between(rng, 0, len(items) - 1)
     items.insert(position, clause)
     return _close(rng, items)
 
@@ -87,28 +88,28 @@ def suspect_scope(
     """Return a scope listing ``domain``'s finance items among ordinary ones."""
     vocab = scope_vocabulary()
     finance = vocab["suspect"][domain]["items"]
-    items = rng.sample(finance, k=rng.randint(1, min(3, len(finance))))
+    items = some(rng, finance, between(rng, 1, 3))
     if domain == "real_estate":
         items += vocab["by_industry"]["房地产经纪"][:2]
     if rng.random() < 0.3:
-        items.append(rng.choice(vocab["suspect"]["cross"]["items"]))
+        items.append(pick(rng, vocab["suspect"]["cross"]["items"]))
     items += _ordinary_items(rng, industry)[:4]
     rng.shuffle(items)
 
     # Some suspects hide behind a boilerplate exclusion clause (a trap for
     # screening that drops every scope with an exclusion in it).
-    tail = rng.choice(vocab["exclusions"][:3]) if with_exclusion else ""
+    tail = pick(rng, vocab["exclusions"][:3]) if with_exclusion else ""
     return _close(rng, list(dict.fromkeys(items)), tail)
 
 
 def spelling_variant(rng: random.Random, text: str) -> str:
     """Return ``text`` with P2P respelt or a space inside its first finance word."""
     if "P2P" in text:
-        return text.replace("P2P", rng.choice(_P2P_SPELLINGS))
+        return text.replace("P2P", pick(rng, _P2P_SPELLINGS))
     for word in ("金融", "借贷", "众筹", "保险", "理财", "投资", "支付", "首付"):
         at = text.find(word)
         if at >= 0:
-            space = rng.choice((" ", "　"))
+            space = pick(rng, (" ", "　"))
             return text[: at + 1] + space + text[at + 1 :]
     return text
 

@@ -11,7 +11,7 @@ from finsentry.rules.catalogue import domain_choices
 
 
 class CountySelect(forms.Select):
-    """A county drop-down whose options carry their city, so a script can hide the rest."""
+    """A county drop-down whose options name their city, so a script can filter them."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -27,7 +27,7 @@ class CountySelect(forms.Select):
 
 
 class WatchFilterForm(forms.Form):
-    """Filters of the watch list; every field is optional and read from the query string."""
+    """Watch-list filters, all optional, read from the query string."""
 
     city = forms.ChoiceField(label="市（州）", required=False)
     county = forms.ChoiceField(
@@ -43,6 +43,7 @@ class WatchFilterForm(forms.Form):
     include_all = forms.BooleanField(label="含持牌及非重点企业", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         cities = watchlist.city_names()
         self.fields["city"].choices = [("", "全部")] + list(cities.items())
@@ -59,7 +60,7 @@ class WatchFilterForm(forms.Form):
         return data
 
     def filters(self) -> watchlist.WatchFilters:
-        """Return the valid filters; an invalid form yields the unfiltered watch list."""
+        """Return the valid filters; an invalid form gives the unfiltered list."""
         if not self.is_valid():
             return watchlist.WatchFilters()
         data = self.cleaned_data
@@ -74,6 +75,10 @@ class WatchFilterForm(forms.Form):
 
 class MatchForm(forms.Form):
     """A loose firm name as a tipster or an advert writes it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     q = forms.CharField(
         label="名称",

@@ -38,6 +38,8 @@ from finsentry.registry.name_parts import NameParts, split_normalized
 from finsentry.registry.name_scoring import (
     Hypothesis,
     PartVocabulary,
+    QueryContext,
+    candidate_pairs,
     explain,
     hypotheses,
 )
@@ -97,7 +99,7 @@ class NameIndex:
         sizes = np.diff(brand_start)
         # A 字号 used by many firms is the likelier target of a typo: up to one
         # point of tie-break, log-scaled so rare 字号 are not buried.
-        self._brand_prior = (np.log1p(sizes) / np.log1p(max(1, sizes.max(initial=1))))
+        self._brand_prior = np.log1p(sizes) / np.log1p(max(1, sizes.max(initial=1)))
         self._overlay = Overlay()
 
     # -- building ---------------------------------------------------------
@@ -117,8 +119,8 @@ class NameIndex:
         size = len(names)
         row_brand = np.empty(size, dtype=np.int32)
         row_industry = np.empty(size, dtype=np.int16)
-        row_region = np.empty(size, dtype=np.int16)
-        row_form = np.empty(size, dtype=np.int8)
+        row_region = np.empty(size, dtype=np.int32)
+        row_form = np.empty(size, dtype=np.int16)
         for row, text in enumerate(normalized.to_pylist()):
             region, brand, industry, form = split_normalized(text)
             row_brand[row] = brand_ids.setdefault(brand, len(brand_ids))
@@ -146,10 +148,11 @@ class NameIndex:
             vocab=vocab,
         )
         logger.info(
-            "name index built",
-            extra={"firms": size, "brands": len(brands)},
+            "name index built firms=%d brands=%d seconds=%.1f",
+            size,
+            len(brands),
+            time.perf_counter() - started,
         )
-        logger.info("name index build seconds=%.1f", time.perf_counter() - started)
         return index
 
     # -- incremental changes ----------------------------------------------
@@ -200,24 +203,23 @@ class NameIndex:
             return []
         hyps = hypotheses(text)
         keys, owners = query_keys([h.brand for h in hyps])
-        found = self._table.lookup(keys)
-        pairs = self._vocab.candidate_pairs(hyps, owners, found, self._brands)
-        scored = self._score_pairs(hyps, pairs, limit)
-        scored += self._overlay.score(hyps, keys, owners, self._vocab)
+        pairs = candidate_pairs(hyps, owners, self._table.lookup(keys), self._brands)
+        context = self._vocab.context(hyps)
+        scored = self._score_pairs(context, pairs, limit)
+        scored += self._overlay.score(hyps, keys, owners, context)
         scored.sort(key=lambda item: (-item[0], item[1]))
         return self._matches(hyps, scored, limit)
 
     def _score_pairs(
-        self, hyps: list[Hypothesis], pairs: np.ndarray, limit: int
+        self, context: QueryContext, pairs: np.ndarray, limit: int
     ) -> list[tuple[float, str, int, int]]:
-        """Return the best (score, key, row, hypothesis) for candidate 字号 blocks."""
+        """Return the best (score, key, row, reading) for candidate 字号 blocks."""
         if not len(pairs):
             return []
-        vocab = self._vocab
-        industry_sim = vocab.industry_matrix(hyps)
-        region_sim = vocab.region_matrix(hyps)
-        form_sim = vocab.form_matrix(hyps)
-        weights = vocab.weights(hyps)
+        industry_sim = context.industry
+        region_sim = context.region
+        form_sim = context.form
+        weights = context.weights
         hyp_col = pairs["hyp"]
         brand_col = pairs["brand"]
         similarity = pairs["sim"]
@@ -235,8 +237,10 @@ class NameIndex:
             kth = best_score.min() if len(best_score) >= limit else -1.0
             if upper[order[at]] < kth:
                 break
-            end = at + 1 + int(
-                np.searchsorted(np.cumsum(sizes[order[at + 1 :]]), _BATCH_ROWS)
+            end = (
+                at
+                + 1
+                + int(np.searchsorted(np.cumsum(sizes[order[at + 1 :]]), _BATCH_ROWS))
             )
             batch = order[at:end]
             at = end
@@ -306,7 +310,9 @@ class NameIndex:
     def save(self, path: str | Path) -> None:
         """Write the index to ``path`` as an uncompressed ``.npz`` (no pickles)."""
         offsets = np.frombuffer(self._names.buffers()[1], dtype=np.int64)
-        offsets = offsets[self._names.offset : self._names.offset + len(self._names) + 1]
+        offsets = offsets[
+            self._names.offset : self._names.offset + len(self._names) + 1
+        ]
         data = np.frombuffer(self._names.buffers()[2], dtype=np.uint8)
         overlay_keys, overlay_names = self._overlay.arrays()
         with open(path, "wb") as handle:
@@ -357,4 +363,3 @@ class NameIndex:
             ):
                 index.add(key, name)
         return index
-

@@ -39,6 +39,8 @@ _PLAIN_SUFFIXES = (
     "县",
     "区",
 )
+_LEVEL_CHARS = frozenset("省市县区")
+_BRANCH_ENDS = ("公司", "行", "部", "所", "处", "社")
 _BRACKET_RE = re.compile(r"（([^（）]{2,12})）")
 
 # Forms of one family differ only in liability wording, so a loose name giving
@@ -70,12 +72,17 @@ class Vocabulary:
     industries: frozenset[str]
     industry_lengths: dict[str, tuple[int, ...]]  # by last character
     forms: dict[str, tuple[str, ...]]  # by last character, longest first
+    branch_re: re.Pattern[str]  # company form + branch tail at the end
     regions: dict[str, str]  # written form -> short canonical form
+    bracket_regions: dict[str, str]  # also every short form: brackets hold regions
+    jilin_units: frozenset[str]  # short forms of Jilin's prefectures and counties
     region_lengths: dict[str, tuple[int, ...]]  # by first character
 
 
 def _short_region(name: str) -> str:
     """Return the short form of a region's full name (长春市 → 长春)."""
+    if name.endswith(("开发区", "食品区")):
+        return name
     ethnic = _ETHNIC_RE.match(name)
     if ethnic:
         return ethnic.group(1)
@@ -100,10 +107,17 @@ def vocabulary() -> Vocabulary:
     }
     industries = frozenset(raw["industries"]) | frozenset(abbreviations)
     regions: dict[str, str] = {}
+    bracket_regions: dict[str, str] = {}
+    jilin_units = {
+        _short_region(name)
+        for group in ("jilin_prefectures", "jilin_counties", "jilin_zones")
+        for name in raw["regions"][group]
+    }
     for group, names in raw["regions"].items():
         for name in names:
             short = _short_region(name)
             regions[name] = short
+            bracket_regions[name] = bracket_regions[short] = short
             # Short forms outside Jilin collide with ordinary 字号 (金华, 泰安),
             # so only provinces and Jilin's own units are recognised bare.
             if group != "other_prefectures":
@@ -111,13 +125,19 @@ def vocabulary() -> Vocabulary:
     forms: dict[str, tuple[str, ...]] = {}
     for form in sorted(raw["forms"], key=len, reverse=True):
         forms[form[-1]] = (*forms.get(form[-1], ()), form)
+    parents = "|".join(sorted(_COMPANY_FORMS, key=len, reverse=True))
+    tails = "|".join(raw["branch_tails"])
+    branch_re = re.compile(f"(?:{parents}).{{0,16}}?(?:{tails})$")
     return Vocabulary(
         abbreviations=abbreviations,
+        branch_re=branch_re,
         industries=industries,
         industry_lengths=_lengths_by_char(industries, -1),
         forms=forms,
         regions=regions,
-        region_lengths=_lengths_by_char(regions, 0),
+        bracket_regions=bracket_regions,
+        jilin_units=frozenset(jilin_units),
+        region_lengths=_lengths_by_char(bracket_regions, 0),
     )
 
 
@@ -136,14 +156,26 @@ def region_tokens(text: str) -> tuple[str, ...] | None:
     rest = text
     while rest:
         for size in vocab.region_lengths.get(rest[0], ()):
-            short = vocab.regions.get(rest[:size])
+            short = vocab.bracket_regions.get(rest[:size])
             if short is not None:
                 tokens.append(short)
-                rest = rest[size:]
+                rest = rest[size + (rest[size : size + 1] in _LEVEL_CHARS) :]
                 break
         else:
             return None
     return tuple(tokens)
+
+
+def region_key(text: str) -> tuple[str, ...]:
+    """Return the sorted region tokens of a registered region, province implied.
+
+    A firm registered in 长春市 is also in 吉林: a loose name saying only 吉林
+    should agree with it.
+    """
+    tokens = set(region_tokens(text) or ())
+    if tokens & vocabulary().jilin_units:
+        tokens.add("吉林")
+    return tuple(sorted(tokens))
 
 
 def split_normalized(name: str) -> NameParts:
@@ -153,7 +185,11 @@ def split_normalized(name: str) -> NameParts:
     form = ""
     # The first/last-character tests skip most names early: splitting runs
     # 3 million times when an index is built.
-    if rest:
+    branch = vocab.branch_re.search(rest) if rest.endswith(_BRANCH_ENDS) else None
+    if branch and branch.start() >= 2:
+        form = rest[branch.start() :]
+        rest = rest[: branch.start()]
+    elif rest:
         for candidate in vocab.forms.get(rest[-1], ()):
             if rest.endswith(candidate) and len(rest) > len(candidate) + 1:
                 form = candidate
@@ -183,6 +219,11 @@ def split_normalized(name: str) -> NameParts:
             piece = rest[prefix_end : prefix_end + size]
             if len(rest) - prefix_end - size >= 2 and piece in vocab.regions:
                 prefix_end += size
+                # Former or loose designations (九台市 for 九台区) keep the suffix.
+                if rest[prefix_end : prefix_end + 1] in _LEVEL_CHARS and (
+                    len(rest) - prefix_end > 2
+                ):
+                    prefix_end += 1
                 break
         else:
             break
@@ -212,13 +253,18 @@ def industry_similarity(query: str, registered: str) -> float:
     for phrase in expand_industry(query):
         if phrase == registered:
             return 1.0
-        if registered.startswith(phrase) or phrase.startswith(registered):
+        if phrase in registered:
+            # 金融信息服务 inside 房地产金融信息服务: the same business, narrower.
             best = max(best, 0.8)
-            continue
-        ratio = Indel.normalized_similarity(phrase, registered)
-        # Sharing one character out of four (科技 vs 科学) is chance, not agreement.
-        if ratio >= 0.6:
-            best = max(best, 0.7 * ratio)
+        elif phrase.startswith(registered):
+            # 物流服务 for 物流: the loose name says more than the register.
+            best = max(best, 0.6)
+        elif len(phrase) == len(registered) >= 3:
+            # A slip inside the industry words (金融服物); any other overlap,
+            # such as 元物业服务 with a 字号 character left on, is no agreement.
+            ratio = Indel.normalized_similarity(phrase, registered)
+            if ratio >= 0.6:
+                best = max(best, 0.7 * ratio)
     return best
 
 

@@ -14,6 +14,7 @@ for millions of rows by scanning Arrow buffers with hyperscan.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -135,9 +136,14 @@ class WordList:
         words = tuple(dict.fromkeys(normalize_name(w) for w in context if w.strip()))
         return cls(tuple(merged.values()), words, version)
 
+    @functools.cached_property
+    def _domain_by_word(self) -> dict[str, str]:
+        """Return {word: domain}, built on first use."""
+        return {e.word: e.domain for e in self.entries}
+
     def domain_of(self, word: str) -> str:
         """Return the domain of `word`, which must be in the list."""
-        return next(e.domain for e in self.entries if e.word == word)
+        return self._domain_by_word[word]
 
 
 def _as_entry(row: WordEntry | Mapping[str, Any] | tuple[Any, Any, Any]) -> WordEntry:
@@ -266,9 +272,11 @@ def _real_estate_evidence(
     for word in words.real_estate_words:
         if word in name:
             return f"名称含“{word}”"
-        for match in re.finditer(re.escape(word), scope):
-            if not inside(spans, match.start(), match.end()):
+        at = scope.find(word)
+        while at >= 0:
+            if not inside(spans, at, at + len(word)):
                 return f"经营范围含“{word}”"
+            at = scope.find(word, at + 1)
     return None
 
 
@@ -453,14 +461,19 @@ def screen_batch(
     other = set(other_rows.tolist())
     candidates = other | set(listed_rows.tolist()) | name_matches.keys()
     candidates |= scope_matches.keys()
+    order = sorted(candidates)
+    picked = pa.array(order, type=pa.int64())
+    code_list = codes.take(picked).to_pylist()
+    name_list = names.take(picked).to_pylist()
+    scope_list = scopes.take(picked).to_pylist()
     results: dict[int, Screening] = {}
-    for row in sorted(candidates):
-        code = codes[row].as_py() or ""
+    for at, row in enumerate(order):
+        code = code_list[at] or ""
         if row in other:
             outcome = _decide(code, "", "", [], [], scanner.words, licences)
         else:
-            name = names[row].as_py() or ""
-            scope = scopes[row].as_py() or ""
+            name = name_list[at] or ""
+            scope = scope_list[at] or ""
             name_bytes, scope_bytes = name.encode("utf-8"), scope.encode("utf-8")
             name_hits = scanner.to_hits(name_bytes, "name", name_matches.get(row, []))
             scope_hits = scanner.to_hits(

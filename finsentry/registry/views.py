@@ -1,4 +1,4 @@
-"""Staff pages of the registry: dashboard, watch list, firm page, exports, name search."""
+"""Registry staff pages: dashboard, watch list, firm page, exports, name search."""
 
 from __future__ import annotations
 

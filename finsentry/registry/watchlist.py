@@ -138,7 +138,7 @@ def filtered_firms(filters: WatchFilters) -> QuerySet[Firm]:
         )
     elif query:
         # Names are compared in normalised form so that LIKE needs no lower();
-        # TODO: a pg_trgm GIN index would make this contains-search indexed on PostgreSQL.
+        # TODO: needs a pg_trgm GIN index to be an indexed search on PostgreSQL.
         firms = firms.filter(name_normalized__contains=query)
     return firms.order_by("id")
 

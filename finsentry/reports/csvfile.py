@@ -17,7 +17,7 @@ BOM = "\ufeff"
 def csv_chunks(
     columns: Sequence[str], rows: Iterable[Sequence[Any]], line: str, batch: int = 500
 ) -> Iterator[str]:
-    """Yield the header line, column titles and rows as CSV text, `batch` rows a chunk."""
+    """Yield header line, column titles and rows as CSV text, `batch` rows a chunk."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(BOM)

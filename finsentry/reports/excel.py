@@ -59,7 +59,7 @@ def write_list(
     line: str,
     rows_per_sheet: int = ROWS_PER_SHEET,
 ) -> int:
-    """Write `rows` to an .xlsx in `out`, starting a sheet every `rows_per_sheet`; return rows."""
+    """Write `rows` as .xlsx to `out`, a new sheet per `rows_per_sheet`; return rows."""
     book = Workbook(write_only=True)
     sheet_no = 1
     sheet = _start_sheet(book, title, line, columns)

@@ -134,3 +134,23 @@ def test_repeated_code_in_one_file_is_rejected(tmp_path: Path, screener) -> None
     assert run.rows_rejected == 1
     assert Firm.objects.get().name == "甲公司"
     assert "第 2 行重复" in rejects_of(tmp_path / "rej.csv")[0]["reason"]
+
+
+def test_rescreen_applies_an_edited_word_list(tmp_path: Path, screener) -> None:
+    from finsentry.registry import services
+    from finsentry.registry.models import ScreeningWord
+    from finsentry.registry.rescreen import rescreen_firms
+
+    source = write_csv(tmp_path / "r.csv", sample_rows())
+    importer.import_registry(source, screener, tmp_path / "rej.csv")
+    assert not Firm.objects.get(uscc=code(2)).flagged
+    services.seed_words()
+    ScreeningWord.objects.create(word="烧烤", domain="cross", lists="staff")
+
+    run = rescreen_firms(services.screener())
+
+    firm = Firm.objects.get(uscc=code(2))
+    assert firm.flagged and "烧烤" in firm.keywords.split(";")
+    assert run.rows_updated >= 1
+    assert FirmChange.objects.count() == 0
+    assert Finding.objects.filter(firm=firm, code="REG-01", domain="cross").exists()

@@ -18,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, help="登记文件")
         parser.add_argument("--rejects", type=Path, help="拒收清单 CSV（默认写入数据目录）")
         parser.add_argument("--workers", type=int, default=1, help="并行进程数")
+        parser.add_argument(
+            "--skip-index", action="store_true", help="不更新名称匹配索引（稍后再建）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -32,8 +35,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{exc.filename}：{exc.strerror}") from exc
 
-        changed = Firm.objects.filter(updated_at__gte=run.started_at)
-        services.refresh_name_index(list(changed.values_list("uscc", "name")))
+        if not options["skip_index"]:
+            changed = Firm.objects.filter(updated_at__gte=run.started_at)
+            services.refresh_name_index(list(changed.values_list("uscc", "name")))
         self.stdout.write(
             f"导入完成（第 {run.pk} 批，{run.encoding}）：读取 {run.rows_read} 行，"
             f"新增 {run.rows_inserted}，更新 {run.rows_updated}，未变 {run.rows_unchanged}，"

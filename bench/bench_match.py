@@ -1,0 +1,378 @@
+"""Benchmark of `finsentry.registry.matching`: build, memory, latency, accuracy.
+
+Builds a `NameIndex` over the demo generator's registry (3 million rows by
+default, cached as Parquet after the first run), then asks it loose names
+derived from random companies with a known answer, one category at a time:
+
+    abbrev          字号 + shortened industry        礼祥友金服
+    region_brand    region + 字号                    长春鑫汇
+    brand_industry  字号 + first word of industry    鑫汇投资
+    bracket         字号（region）industry           鑫汇（吉林）金融信息服务
+    typo            one 字号 character replaced      鑫会投资管理 / full name
+    fullwidth       full name, spaces, ASCII brackets, full-width Latin
+    suffix          full name with another company form
+    brand_only      字号 alone (reported apart: inherently ambiguous)
+
+"strict" counts the planted firm only. "equivalent" also accepts a firm
+that no reader could tell from it given what the query says: same 字号, and
+the same industry / region / form wherever the query states one. Common 字号
+(鑫汇 alone is ~4% of generated firms) make many queries ambiguous, so strict
+top-1 is bounded well below 100% by the data, not by the matcher.
+
+    .venv/bin/python bench/bench_match.py --firms 3000000 --queries 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from finsentry.demo import names as demo_names
+from finsentry.demo.names import FirmName
+from finsentry.registry.matching import NameIndex
+from finsentry.registry.name_parts import region_key, region_tokens, vocabulary
+from finsentry.registry.normalize import normalize_name
+from finsentry.registry.uscc import make_code
+
+COMPANY_FORMS = ("有限公司", "有限责任公司", "股份有限公司", "集团有限公司")
+CATEGORIES = (
+    "abbrev",
+    "region_brand",
+    "brand_industry",
+    "bracket",
+    "typo",
+    "fullwidth",
+    "suffix",
+)
+
+
+def rss_mb() -> tuple[float, float]:
+    """Return (current, peak) resident memory of this process in MiB."""
+    fields = dict(
+        line.split(":", 1)
+        for line in Path("/proc/self/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]) / 1024, int(
+        fields["VmHWM"].split()[0]
+    ) / 1024
+
+
+def generator_firms(count: int, seed: int) -> Iterator[tuple[str, FirmName]]:
+    """Yield (uscc, name parts) from the demo registry generator."""
+    from finsentry.demo.generator import generate_firms
+
+    for firm in generate_firms(count, seed):
+        yield firm.uscc, firm.name_parts
+
+
+def company_firms(count: int, seed: int) -> Iterator[tuple[str, FirmName]]:
+    """Yield (uscc, name parts) of companies drawn with `names.generate_name` alone.
+
+    Every row is a company (no shops, cooperatives or branches), named in one of
+    the ways the demo generator writes regions, with its ordinary and finance
+    industries: a harder registry than the full demo mix.
+    """
+    rng = random.Random(seed)
+    vocab = demo_names.vocabulary()
+    scopes = yaml.safe_load(
+        (Path(demo_names.__file__).parent / "data/scopes.yaml").read_text("utf-8")
+    )
+    finance = [i for d in scopes["suspect"].values() for i in d["industries"]]
+    industries = list(vocab["ordinary_industries"]) + finance
+    forms = list(vocab["company_forms"])
+    form_weights = list(vocab["company_forms"].values())
+    cities = yaml.safe_load(
+        (Path(demo_names.__file__).parent / "data/regions.yaml").read_text("utf-8")
+    )["cities"]
+    seen: set[str] = set()
+    row = 0
+    while row < count:
+        city = rng.choice(cities)
+        code, county, _, county_short = rng.choice(city["counties"])
+        region = rng.choice(
+            (
+                "吉林",
+                "吉林省",
+                city["short"],
+                city["name"],
+                county_short or city["name"] + county,
+                "",
+            )
+        )
+        name = demo_names.generate_name(
+            rng,
+            region=region,
+            industry=rng.choice(industries),
+            form=rng.choices(forms, form_weights)[0],
+        )
+        if name.full in seen:
+            continue
+        seen.add(name.full)
+        body = f"{row:08d}"
+        yield make_code("91", code, body), name
+        row += 1
+
+
+def registry(count: int, seed: int, cache: Path, source: str) -> pa.Table:
+    """Return the generated registry (uscc, name, truth parts), cached as Parquet."""
+    path = cache / f"firms-{source}-{count}-{seed}.parquet"
+    if path.exists():
+        return pq.read_table(path)
+    started = time.perf_counter()
+    columns: dict[str, list[str]] = defaultdict(list)
+    make = generator_firms if source == "generator" else company_firms
+    for uscc, parts in make(count, seed):
+        columns["uscc"].append(uscc)
+        columns["name"].append(parts.full)
+        for field in ("region", "region_style", "brand", "industry", "form"):
+            columns[field].append(getattr(parts, field))
+    table = pa.table(dict(columns))
+    cache.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path)
+    print(f"generated {count} firms in {time.perf_counter() - started:.0f} s")
+    return table
+
+
+def short_forms() -> dict[str, str]:
+    """Return full industry phrase -> shortest abbreviation from the table."""
+    found: dict[str, str] = {}
+    for short, phrases in vocabulary().abbreviations.items():
+        for phrase in phrases:
+            if phrase != short and len(short) < len(found.get(phrase, phrase)):
+                found[phrase] = short
+    return found
+
+
+def full_width(text: str) -> str:
+    """Return ``text`` with ASCII letters and digits in full width."""
+    return "".join(
+        chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text
+    )
+
+
+def make_query(
+    rng: random.Random, category: str, firm: dict[str, str]
+) -> tuple[str, dict]:
+    """Return a loose name for ``firm`` and the parts it states (for equivalence)."""
+    brand, industry, form = firm["brand"], firm["industry"], firm["form"]
+    tokens = region_tokens(firm["region"]) or ()
+    region = tokens[0] if tokens else ""
+    if category == "abbrev":
+        return brand + short_forms()[industry], {"industry": True}
+    if category == "region_brand":
+        return region + brand, {"region": region}
+    if category == "brand_industry":
+        return brand + industry[:2], {"industry": True}
+    if category == "bracket":
+        return f"{brand}（{region or '吉林'}）{industry}", {
+            "industry": True,
+            "region": region or "吉林",
+        }
+    if category == "typo":
+        at = rng.randrange(len(brand))
+        chars = demo_names.vocabulary()["brand_chars"]
+        wrong = rng.choice([c for c in chars if c not in brand])
+        typo = brand[:at] + wrong + brand[at + 1 :]
+        if rng.random() < 0.5:
+            return typo + industry, {"industry": True}
+        return firm["name"].replace(brand, typo, 1), {
+            "industry": True,
+            "region": region,
+            "form": True,
+        }
+    if category == "fullwidth":
+        text = full_width(firm["name"]).replace("（", "(").replace("）", ")")
+        if firm["region"] and firm["region_style"] == "prefix":
+            text = text.replace(firm["region"], firm["region"] + "\u3000", 1)
+        return text.replace(brand, brand + " ", 1), {
+            "industry": True,
+            "region": region,
+            "form": True,
+        }
+    if category == "suffix":
+        other = rng.choice([f for f in COMPANY_FORMS[:3] if f != form])
+        return firm["name"][: -len(form)] + other, {"industry": True, "region": region}
+    return brand, {}
+
+
+def equivalent(states: dict, target: dict[str, str], other: dict[str, str]) -> bool:
+    """Return whether ``other`` cannot be told from ``target`` given the query."""
+    if normalize_name(other["brand"]) != normalize_name(target["brand"]):
+        return False
+    if states.get("industry") and other["industry"] != target["industry"]:
+        return False
+    if states.get("form") and other["form"] != target["form"]:
+        return False
+    region = states.get("region")
+    return not region or region in region_key(other["region"])
+
+
+def eligible(firm: dict[str, str], category: str) -> bool:
+    """Return whether a query of ``category`` can be made from ``firm``."""
+    if (
+        firm["form"] not in COMPANY_FORMS
+        or len(firm["brand"]) < 2
+        or not firm["industry"]
+    ):
+        return False
+    if category == "abbrev":
+        return firm["industry"] in short_forms()
+    if category == "region_brand":
+        return bool(region_tokens(firm["region"]))
+    return True
+
+
+def load_only(path: str) -> None:
+    """Print load seconds and RSS of a fresh process holding the saved index."""
+    before = rss_mb()[0]
+    started = time.perf_counter()
+    index = NameIndex.load(path)
+    seconds = time.perf_counter() - started
+    index.search("鑫汇投资")
+    print(json.dumps({"load_s": seconds, "rss_mb": rss_mb()[0], "base_mb": before}))
+
+
+def main() -> None:
+    """Run the benchmark and print a JSON summary and a table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--firms", type=int, default=3_000_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--brand-only", type=int, default=150)
+    parser.add_argument("--seed", type=int, default=2016)
+    parser.add_argument(
+        "--cache", type=Path, default=Path("/tmp/finsentry-bench-match")
+    )
+    parser.add_argument(
+        "--source", choices=("generator", "companies"), default="generator"
+    )
+    parser.add_argument("--load-only")
+    args = parser.parse_args()
+    if args.load_only:
+        load_only(args.load_only)
+        return
+
+    table = registry(args.firms, args.seed, args.cache, args.source)
+    firms = {column: table.column(column).to_pylist() for column in table.column_names}
+    rss_before = rss_mb()[0]
+    started = time.perf_counter()
+    index = NameIndex.build(zip(firms["uscc"], firms["name"], strict=True))
+    build_s = time.perf_counter() - started
+    rss_after, rss_peak = rss_mb()
+
+    path = args.cache / f"index-{args.firms}.npz"
+    started = time.perf_counter()
+    index.save(path)
+    save_s = time.perf_counter() - started
+    loaded = json.loads(
+        subprocess.run(
+            [sys.executable, __file__, "--load-only", str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+
+    row_of = {key: row for row, key in enumerate(firms["uscc"])}
+    rng = random.Random(args.seed)
+    plan = [c for c in CATEGORIES for _ in range(args.queries // len(CATEGORIES))]
+    plan += ["brand_only"] * args.brand_only
+    queries = []
+    for category in plan:
+        while True:
+            row = rng.randrange(args.firms)
+            firm = {column: values[row] for column, values in firms.items()}
+            if eligible(firm, category):
+                break
+        text, states = make_query(rng, category, firm)
+        queries.append((category, text, states, firm))
+
+    for _, text, _, _ in queries[:100]:  # warm the similarity caches
+        index.search(text + "有限公司")
+
+    results: dict[str, list[tuple[float, bool, bool, bool, bool]]] = defaultdict(list)
+    samples = []
+    for category, text, states, target in queries:
+        started = time.perf_counter()
+        found = index.search(text, limit=10)
+        elapsed = (time.perf_counter() - started) * 1000
+        keys = [m.key for m in found]
+        same = [
+            equivalent(
+                states,
+                target,
+                {
+                    c: firms[c][row_of[k]]
+                    for c in ("brand", "industry", "region", "form")
+                },
+            )
+            for k in keys
+        ]
+        results[category].append(
+            (
+                elapsed,
+                bool(keys) and keys[0] == target["uscc"],
+                target["uscc"] in keys,
+                bool(same) and same[0],
+                target["uscc"] in keys or any(same),
+            )
+        )
+        if len(samples) < 24 and rng.random() < 0.05:
+            top = found[0] if found else None
+            samples.append(
+                (category, text, target["name"], top and (top.name, top.score, top.why))
+            )
+
+    report = {
+        "firms": args.firms,
+        "source": args.source,
+        "distinct_brands": len(index._brands),
+        "build_s": round(build_s, 1),
+        "build_rss_delta_mb": round(rss_after - rss_before, 0),
+        "peak_rss_mb": round(rss_peak, 0),
+        "save_s": round(save_s, 1),
+        "file_mb": round(path.stat().st_size / 2**20, 0),
+        "load_s": round(loaded["load_s"], 1),
+        "loaded_rss_mb": round(loaded["rss_mb"], 0),
+        "loaded_index_mb": round(loaded["rss_mb"] - loaded["base_mb"], 0),
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    print(
+        "| category | n | p50 ms | p99 ms | top-1 strict | top-10 strict | top-1 equiv | top-10 equiv |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    overall: list[tuple[float, bool, bool, bool, bool]] = []
+    for category in (*CATEGORIES, "brand_only"):
+        rows = results[category]
+        if category != "brand_only":
+            overall += rows
+        print(line(category, rows))
+    print(line("**overall (7 categories)**", overall))
+    every = [r for rows in results.values() for r in rows]
+    print(line("all incl. brand_only", every))
+    for sample in samples:
+        print(sample)
+
+
+def line(label: str, rows: list[tuple[float, bool, bool, bool, bool]]) -> str:
+    """Return one Markdown table row of latency percentiles and accuracies."""
+    times = np.array([r[0] for r in rows])
+    shares = [100 * np.mean([r[i] for r in rows]) for i in (1, 2, 3, 4)]
+    p50, p99 = np.percentile(times, 50), np.percentile(times, 99)
+    cells = " | ".join(f"{s:.1f}%" for s in shares)
+    return f"| {label} | {len(rows)} | {p50:.2f} | {p99:.2f} | {cells} |"
+
+
+if __name__ == "__main__":
+    main()
