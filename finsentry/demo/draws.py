@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import accumulate
 from typing import Generic, TypeVar
 
@@ -42,8 +42,8 @@ def digits(rng: random.Random, count: int) -> str:
 class Weighted(Generic[T]):
     """A weight table to draw keys from in O(log n)."""
 
-    def __init__(self, weights: dict[T, float] | Sequence[tuple[T, float]]) -> None:
-        pairs = list(weights.items()) if isinstance(weights, dict) else list(weights)
+    def __init__(self, weights: Mapping[T, float] | Sequence[tuple[T, float]]) -> None:
+        pairs = list(weights.items()) if isinstance(weights, Mapping) else list(weights)
         self.keys = [key for key, _ in pairs]
         self.cum = list(accumulate(weight for _, weight in pairs))
         self.total = self.cum[-1]

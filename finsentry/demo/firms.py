@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import NamedTuple
+from dataclasses import dataclass
+from functools import lru_cache
 
 from finsentry.demo import names, scopes
 from finsentry.demo.draws import Weighted, between, pick
@@ -88,16 +89,20 @@ COVER_INDUSTRIES = ("网络科技", "信息技术", "企业管理咨询", "电�
 
 _FOOD_TRADES = frozenset(("烧烤", "熟食", "饺子", "冷面", "快餐", "麻辣烫", "宾"))
 _MAX_DRAWS = 40
+_SCOPE_POOL_SIZE = 200
+# Branch share among companies, so that ~0.5% of all rows are registered outside.
+_OUTSIDE = 0.0085
+_BRANCHING = ("ordinary", "finance_word_excluded", "suspect", "local_licensed")
 
 
-class DemoFirm(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class DemoFirm:
     """One registry row plus the truth planted in it.
 
     The first eleven fields are the registry columns (`REGISTRY_COLUMNS`);
     ``truth`` is "ordinary", "finance_word_excluded", "suspect:<domain>"
     (domain from violations.yaml), "licensed:<kind>", "local_licensed:<kind>"
     or "non_market"; ``region`` is the six-digit division code in the code.
-    A named tuple, because millions are built and written per run.
     """
 
     uscc: str
@@ -116,7 +121,29 @@ class DemoFirm(NamedTuple):
 
     def row(self) -> tuple[str, ...]:
         """Return the registry columns in `REGISTRY_COLUMNS` order."""
-        return self[:11]
+        return (
+            self.uscc,
+            self.name,
+            self.scope,
+            self.region,
+            self.established,
+            self.registered_capital,
+            self.legal_rep,
+            self.address,
+            self.phone,
+            self.website,
+            self.status,
+        )
+
+
+@lru_cache(maxsize=512)
+def _scope_pool(seed: int, industry: str, excluded: bool) -> tuple[str, ...]:
+    """Return the scopes firms of ``industry`` draw from under ``seed``."""
+    # Real offices reuse a few scope templates per trade, and drawing from a
+    # pool is what lets millions of rows come out in minutes.
+    make = scopes.excluded_scope if excluded else scopes.ordinary_scope
+    pool_rng = random.Random(f"{seed}:{industry}:{excluded}")
+    return tuple(make(pool_rng, industry) for _ in range(_SCOPE_POOL_SIZE))
 
 
 # authority+type code, name, scope, capital, website, status
@@ -148,6 +175,10 @@ class FirmBuilder:
             "local_licensed": self.build_local_licensed,
             "non_market": self.build_non_market,
         }
+
+    def pooled_scope(self, industry: str, *, excluded: bool = False) -> str:
+        """Return a pooled ordinary (or finance-excluding) scope for ``industry``."""
+        return pick(self.rng, _scope_pool(self.seed, industry, excluded))
 
     def unique(self, *makers: Callable[[], FirmName]) -> FirmName:
         """Return the first new name from ``makers``, moving on when one is spent."""
@@ -208,30 +239,41 @@ class FirmBuilder:
             truth = "licensed:" + self.licensed.draw(rng)
         elif truth == "local_licensed":
             truth = "local_licensed:" + self.local.draw(rng)
+        if truth == "ordinary":
+            roll = rng.random()
+            sub = "individual" if roll < 0.40 else "cooperative" if roll < 0.45 else ""
+        else:
+            sub = ""
         year = establishment_year(rng, truth)
-        place = self.places.pick(rng, year)
+        # Only companies run branches here while registered elsewhere.
+        company = not sub and truth.startswith(_BRANCHING)
+        place = self.places.pick(rng, year, outside=_OUTSIDE if company else 0.0)
 
         if truth == "licensed:rural_credit" and not place.county_short:
             # Credit unions (联社) exist per county, not per city district.
             truth = "licensed:bank"
-        kind, _, sub = truth.partition(":")
+        kind, _, detail = truth.partition(":")
         build = self.builders[kind]
-        authority, name, scope, capital, site, status = build(place, year, sub)
+        authority, name, scope, capital, site, status = build(
+            place, year, detail or sub
+        )
 
+        code = make_code(authority, place.code, org_body(index, year, self.seed))
+        # Positional, in field order: keywords slow this hot call.
         return DemoFirm(
-            uscc=make_code(authority, place.code, org_body(index, year, self.seed)),
-            name=name.full,
-            scope=scope,
-            region=place.code,
-            established=registration_date(rng, year),
-            registered_capital=capital,
-            legal_rep=names.person_name(rng),
-            address=address(rng, place),
-            phone=phone(rng, place),
-            website=site,
-            status=status,
-            truth=truth,
-            name_parts=name,
+            code,
+            name.full,
+            scope,
+            place.code,
+            registration_date(rng, year),
+            capital,
+            names.person_name(rng),
+            address(rng, place),
+            phone(rng, place),
+            site,
+            status,
+            truth,
+            name,
         )
 
     def company_site(self, name: FirmName, share: float, finance: bool) -> str:
@@ -240,29 +282,28 @@ class FirmBuilder:
             return ""
         return website(self.rng, name.brand, finance=finance)
 
-    def build_ordinary(self, place: Place, year: int, _: str) -> _Parts:
-        """Return an ordinary company, individual business or cooperative."""
+    def build_ordinary(self, place: Place, year: int, sub: str) -> _Parts:
+        """Return an ordinary company, or an "individual" business or "cooperative"."""
         rng = self.rng
-        roll = rng.random()
         # Districts are written after their city (长春市南关区), counties alone.
         county = place.county
         if not place.county_short and not county.startswith(place.city_short):
             county = place.city + county
-        if roll < 0.40:
+        if sub == "individual":
             name = self.unique(lambda: names.individual_name(rng, region=county))
             food = name.industry in _FOOD_TRADES
-            scope = scopes.ordinary_scope(rng, "餐饮管理" if food else "商贸")
+            scope = self.pooled_scope("餐饮管理" if food else "商贸")
             capital = "" if rng.random() < 0.6 else f"{between(rng, 1, 50)}万元"
             return "92", name, scope, capital, "", registration_status(rng, year)
-        if roll < 0.45:
+        if sub == "cooperative":
             name = self.unique(lambda: names.cooperative_name(rng, region=county))
-            scope = scopes.ordinary_scope(rng, pick(rng, ("农业开发", "农牧业")))
+            scope = self.pooled_scope(pick(rng, ("农业开发", "农牧业")))
             capital = f"{pick(rng, (10, 50, 100, 200, 500))}万元"
             return "93", name, scope, capital, "", registration_status(rng, year)
 
         industry = pick(rng, self.industries)
         name = self.company_name(place, industry, self.forms.draw(rng))
-        scope = scopes.ordinary_scope(rng, industry)
+        scope = self.pooled_scope(industry)
         capital = registered_capital(rng, COMPANY_AMOUNTS)
         site = self.company_site(name, 0.2, False)
         return "91", name, scope, capital, site, registration_status(rng, year)
@@ -272,7 +313,7 @@ class FirmBuilder:
         rng = self.rng
         industry = pick(rng, self.industries)
         name = self.company_name(place, industry, self.forms.draw(rng))
-        scope = scopes.excluded_scope(rng, industry)
+        scope = self.pooled_scope(industry, excluded=True)
         capital = registered_capital(rng, COMPANY_AMOUNTS)
         site = self.company_site(name, 0.2, False)
         return "91", name, scope, capital, site, registration_status(rng, year)

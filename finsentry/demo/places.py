@@ -63,24 +63,35 @@ class PlacePicker:
         self.outside = regions["outside"]
         self.unknown = regions["unknown_codes"]
 
-    def pick(self, rng: random.Random, year: int) -> Place:
-        """Return a place for a firm established in ``year``."""
+    def pick(self, rng: random.Random, year: int, *, outside: float = 0.0) -> Place:
+        """Return a place for a firm established in ``year``.
+
+        ``outside`` is the chance that the firm is a branch of one registered
+        outside Jilin; one in five hundred places carries a code naming no
+        division.
+        """
         place = self.table.draw(rng)
         old = self.historic.get(place.code)
         if old is not None and year < old["before"]:
+            # The code, city and dialling code the firm was registered under
+            # then (公主岭 belonged to 四平 until 2020).
             name = old["old_name"]
-            # 公主岭 dialled 四平's 0434 until it moved to 长春 in 2020.
-            area = "0434" if old["old"] == "220381" else place.area_code
             place = Place(
-                old["old"], "jilin", place.city, place.city_short, name, name[:-1], area
+                old["old"],
+                "jilin",
+                old["city"],
+                old["short"],
+                name,
+                name[:-1],
+                old["area_code"],
             )
 
         roll = rng.random()
-        if roll < 0.005:
+        if roll < 0.002:
+            return Place(pick(rng, self.unknown), "unknown", *_jilin_fields(place))
+        if roll < 0.002 + outside:
             code, short, _ = pick(rng, self.outside)
             return Place(code, "outside", *_jilin_fields(place), outside_short=short)
-        if roll < 0.007:
-            return Place(pick(rng, self.unknown), "unknown", *_jilin_fields(place))
         return place
 
 

@@ -7,6 +7,8 @@ deterministic per seed. `NameRegister` keeps names unique in constant memory.
 from __future__ import annotations
 
 import random
+from functools import cache
+from itertools import product
 from zlib import crc32
 
 from finsentry.demo.draws import Weighted, between, pick
@@ -17,7 +19,7 @@ _SUSPECT_YEARS = Weighted(
     dict(zip(range(2010, 2020), (1, 2, 4, 7, 10, 10, 8, 4, 2, 1), strict=True))
 )
 _BLOOM_BITS = 1 << 28  # 32 MiB; false positives stay below 1e-4 at 3 million
-_BLOOM_MASK = _BLOOM_BITS - 1
+_MASK = _BLOOM_BITS - 1
 
 # Registries compare names ignoring spacing and bracket width.
 _NAME_KEY = str.maketrans({" ": None, "\u3000": None, "(": "（", ")": "）"})
@@ -35,13 +37,24 @@ class NameRegister:
         # Two CRC-32s (of the key and of it reversed, so not linearly tied)
         # make 64 bits at C speed; a false positive only costs a redraw.
         value = crc32(key) << 32 | crc32(key[::-1])
-        positions = [(value >> shift) & _BLOOM_MASK for shift in (0, 18, 36)]
+        first, second, third = value & _MASK, value >> 18 & _MASK, value >> 36 & _MASK
         bits = self.bits
-        if all(bits[p >> 3] & (1 << (p & 7)) for p in positions):
+        if (
+            bits[first >> 3] >> (first & 7) & 1
+            and bits[second >> 3] >> (second & 7) & 1
+            and bits[third >> 3] >> (third & 7) & 1
+        ):
             return False
-        for p in positions:
-            bits[p >> 3] |= 1 << (p & 7)
+        bits[first >> 3] |= 1 << (first & 7)
+        bits[second >> 3] |= 1 << (second & 7)
+        bits[third >> 3] |= 1 << (third & 7)
         return True
+
+
+@cache
+def _triples() -> list[str]:
+    """Return every three-character string over the GB 32100 character set."""
+    return ["".join(t) for t in product(CHARSET, repeat=3)]
 
 
 def org_body(index: int, year: int, seed: int) -> str:
@@ -51,11 +64,9 @@ def org_body(index: int, year: int, seed: int) -> str:
     # are affine bijections of the row number, so bodies never repeat.
     if year >= 2016:
         value = (index * 1_000_003 + seed * 7919 + 12345) % 31**6
-        chars = []
-        for _ in range(6):
-            value, digit = divmod(value, 31)
-            chars.append(CHARSET[digit])
-        return "MA" + "".join(reversed(chars))
+        high, low = divmod(value, 31**3)
+        triples = _triples()
+        return "MA" + triples[high] + triples[low]
     value = (index * 48_271 + seed * 7919 + 10_000_000) % 100_000_000
     return f"{value:08d}"
 
@@ -64,7 +75,9 @@ def establishment_year(rng: random.Random, truth: str) -> int:
     """Return a year of establishment fitting the truth class."""
     if truth.startswith("suspect"):
         return _SUSPECT_YEARS.draw(rng)
-    return 2026 - min(int(rng.expovariate(1 / 7.0)), 34)
+    age = int(rng.expovariate(1 / 7.0))
+    # Registrations grew year on year; the few older than 1992 spread back.
+    return 2026 - age if age <= 34 else between(rng, 1992, 2000)
 
 
 def registration_date(rng: random.Random, year: int) -> str:

@@ -117,7 +117,8 @@ def spelling_variant(rng: random.Random, text: str) -> str:
 def licensed_scope(kind: str) -> str:
     """Return the approved scope of a licensed institution of ``kind``."""
     spec = institution_vocabulary()["licensed"][kind]
-    return spec["scope_prefix"] + "".join(spec["scope"].split())
+    prefix: str = spec["scope_prefix"]
+    return prefix + "".join(spec["scope"].split())
 
 
 def local_licensed_scope(kind: str) -> str:
@@ -128,4 +129,5 @@ def local_licensed_scope(kind: str) -> str:
 
 def non_market_scope(kind: str) -> str:
     """Return the 业务范围 of a non-market body of ``kind``."""
-    return institution_vocabulary()["non_market"][kind]["scope"]
+    scope: str = institution_vocabulary()["non_market"][kind]["scope"]
+    return scope

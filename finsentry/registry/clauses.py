@@ -138,8 +138,18 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+@functools.lru_cache(maxsize=1 << 15)
+def _spans(scope: str) -> tuple[tuple[int, int], ...]:
+    # Registration offices reuse template scopes, so one answer serves many firms.
+    return tuple(_find_spans(scope))
+
+
 def exclusion_spans(scope: str) -> list[tuple[int, int]]:
     """Return the sorted, disjoint [start, end) character spans of exclusion clauses."""
+    return list(_spans(scope))
+
+
+def _find_spans(scope: str) -> list[tuple[int, int]]:
     forward, backward, except_open, boilerplate, closure = _compiled()
     spans = [
         (m.start(), _forward_span(scope, m, closure)) for m in forward.finditer(scope)

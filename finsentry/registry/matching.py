@@ -47,9 +47,9 @@ from finsentry.registry.normalize import normalize_name, normalize_names
 
 logger = logging.getLogger(__name__)
 
-# Rows scored per batch before checking whether the remaining 字号 blocks can
-# still reach the top; large enough that most queries need one batch.
-_BATCH_ROWS = 50_000
+# Rows scored in the first batch before checking whether the remaining groups
+# can still reach the top; each later batch is four times larger.
+_FIRST_BATCH_ROWS = 4_096
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,12 @@ class NameMatch:
 class NameIndex:
     """Registered names split into parts, searchable by loose names.
 
-    Rows are sorted by 字号 id, so the firms of one 字号 are one slice of every
-    per-row array. A removed firm keeps its row, marked dead; an added or
-    renamed firm lives in the overlay until `compact` rebuilds the arrays.
+    Rows are sorted by 字号, then industry, then region. A *group* is the run
+    of rows sharing one 字号 and one industry: each 字号 owns a run of groups
+    (``brand_groups``), each group a run of rows (``group_rows``), so the
+    firms of one 字号 and industry are one slice of every per-row array. A
+    removed firm keeps its row, marked dead; an added or renamed firm lives in
+    the overlay until `compact` rebuilds the arrays.
     """
 
     def __init__(
@@ -75,28 +78,30 @@ class NameIndex:
         *,
         keys: np.ndarray,
         names: pa.LargeStringArray,
-        row_industry: np.ndarray,
         row_region: np.ndarray,
         row_form: np.ndarray,
         alive: np.ndarray,
-        brands: list[str],
-        brand_start: np.ndarray,
+        brands: pa.LargeStringArray,
+        brand_groups: np.ndarray,
+        group_rows: np.ndarray,
+        group_industry: np.ndarray,
         table: KeyTable,
         vocab: PartVocabulary,
     ) -> None:
         self._keys = keys
         self._names = names
-        self._row_industry = row_industry
         self._row_region = row_region
         self._row_form = row_form
         self._alive = alive
         self._brands = brands
-        self._brand_start = brand_start
+        self._brand_groups = brand_groups
+        self._group_rows = group_rows
+        self._group_industry = group_industry
         self._table = table
         self._vocab = vocab
         self._key_order = np.argsort(keys, kind="stable").astype(np.int32)
         self._sorted_keys = keys[self._key_order]
-        sizes = np.diff(brand_start)
+        sizes = group_rows[brand_groups[1:]] - group_rows[brand_groups[:-1]]
         # A 字号 used by many firms is the likelier target of a typo: up to one
         # point of tie-break, log-scaled so rare 字号 are not buried.
         self._brand_prior = np.log1p(sizes) / np.log1p(max(1, sizes.max(initial=1)))
@@ -113,37 +118,45 @@ class NameIndex:
         for key, name in items:
             keys.append(key)
             names.append(name)
-        normalized = normalize_names(pa.array(names, type=pa.large_string()))
+        name_array = pa.array(names, type=pa.large_string())
+        del names
         vocab = PartVocabulary()
         brand_ids: dict[str, int] = {}
-        size = len(names)
+        size = len(keys)
         row_brand = np.empty(size, dtype=np.int32)
         row_industry = np.empty(size, dtype=np.int16)
         row_region = np.empty(size, dtype=np.int32)
         row_form = np.empty(size, dtype=np.int16)
-        for row, text in enumerate(normalized.to_pylist()):
+        normalized = normalize_names(name_array).to_pylist()
+        for row, text in enumerate(normalized):
             region, brand, industry, form = split_normalized(text)
             row_brand[row] = brand_ids.setdefault(brand, len(brand_ids))
             row_industry[row] = vocab.industry_id(industry)
             row_region[row] = vocab.region_id(region)
             row_form[row] = vocab.form_id(form)
+        del normalized
 
-        order = np.argsort(row_brand, kind="stable")
-        sorted_brand = row_brand[order]
-        brand_start = np.searchsorted(
-            sorted_brand, np.arange(len(brand_ids) + 1)
+        order = np.lexsort((row_region, row_industry, row_brand))
+        row_brand, row_industry = row_brand[order], row_industry[order]
+        starts = np.flatnonzero(
+            (np.diff(row_brand) != 0) | (np.diff(row_industry) != 0)
+        )
+        group_rows = np.concatenate([[0], starts + 1, [size]]).astype(np.int64)
+        group_brand = row_brand[group_rows[:-1]]
+        brand_groups = np.searchsorted(
+            group_brand, np.arange(len(brand_ids) + 1)
         ).astype(np.int64)
         brands = list(brand_ids)
-        key_array = np.array(keys, dtype=np.str_).astype(np.bytes_)
         index = cls(
-            keys=key_array[order],
-            names=pc.take(pa.array(names, type=pa.large_string()), order),
-            row_industry=row_industry[order],
+            keys=np.array(keys, dtype=np.str_).astype(np.bytes_)[order],
+            names=pc.take(name_array, order),
             row_region=row_region[order],
             row_form=row_form[order],
             alive=np.ones(size, dtype=bool),
-            brands=brands,
-            brand_start=brand_start,
+            brands=pa.array(brands, type=pa.large_string()),
+            brand_groups=brand_groups,
+            group_rows=group_rows,
+            group_industry=row_industry[group_rows[:-1]],
             table=KeyTable.from_brands(brands),
             vocab=vocab,
         )
@@ -180,6 +193,10 @@ class NameIndex:
             self._alive[row] = False
         self._overlay.remove(key)
 
+    def brand_count(self) -> int:
+        """Return how many distinct 字号 the arrays hold."""
+        return len(self._brands)
+
     def __len__(self) -> int:
         return int(self._alive.sum()) + len(self._overlay)
 
@@ -203,7 +220,8 @@ class NameIndex:
             return []
         hyps = hypotheses(text)
         keys, owners = query_keys([h.brand for h in hyps])
-        pairs = candidate_pairs(hyps, owners, self._table.lookup(keys), self._brands)
+        found = self._table.lookup(keys)
+        pairs = candidate_pairs(hyps, owners, found, self._brands)
         context = self._vocab.context(hyps)
         scored = self._score_pairs(context, pairs, limit)
         scored += self._overlay.score(hyps, keys, owners, context)
@@ -216,61 +234,59 @@ class NameIndex:
         """Return the best (score, key, row, reading) for candidate 字号 blocks."""
         if not len(pairs):
             return []
-        industry_sim = context.industry
-        region_sim = context.region
-        form_sim = context.form
         weights = context.weights
-        hyp_col = pairs["hyp"]
-        brand_col = pairs["brand"]
-        similarity = pairs["sim"]
-        prior = np.where(similarity < 1.0, self._brand_prior[brand_col], 0.0)
-        upper = (similarity * weights[hyp_col, 0] + weights[hyp_col, 4]) + prior
+        brand = pairs["brand"]
+        group_count = self._brand_groups[brand + 1] - self._brand_groups[brand]
+        groups = ranges(self._brand_groups[brand], group_count)
+        hyp = np.repeat(pairs["hyp"], group_count)
+        prior = np.where(pairs["sim"] < 1.0, self._brand_prior[brand], 0.0)
+        industry = context.industry[hyp, self._group_industry[groups]]
+        base = (
+            np.repeat(pairs["sim"] * weights[pairs["hyp"], 0] + prior, group_count)
+            + industry * weights[hyp, 1]
+        )
+        # A loose name without a region fits a registered name without one a
+        # hair better than a regional namesake: it only breaks ties.
+        bare = np.where(weights[:, 2] == 0, 0.3, 0.0)
+        upper = base + weights[hyp, 2] + weights[hyp, 3] + bare[hyp]
+        floor = _floor(base, hyp, limit)
+        if floor > 0:
+            kept = np.flatnonzero(upper > floor)
+            groups, hyp, base, upper = groups[kept], hyp[kept], base[kept], upper[kept]
         order = np.argsort(-upper, kind="stable")
-        starts = self._brand_start[brand_col]
-        sizes = self._brand_start[brand_col + 1] - starts
+        sizes = self._group_rows[groups + 1] - self._group_rows[groups]
 
-        best_score = np.empty(0, dtype=np.float64)
-        best_row = np.empty(0, dtype=np.int64)
-        best_hyp = np.empty(0, dtype=np.int64)
-        at = 0
+        best = (np.empty(0), np.empty(0, np.int64), np.empty(0, np.int64))
+        at, budget = 0, _FIRST_BATCH_ROWS
         while at < len(order):
-            kth = best_score.min() if len(best_score) >= limit else -1.0
-            if upper[order[at]] < kth:
+            if len(best[0]) >= limit and upper[order[at]] <= best[0][limit - 1]:
                 break
             end = (
-                at
-                + 1
-                + int(np.searchsorted(np.cumsum(sizes[order[at + 1 :]]), _BATCH_ROWS))
+                at + 1 + int(np.searchsorted(np.cumsum(sizes[order[at + 1 :]]), budget))
             )
             batch = order[at:end]
-            at = end
-            lengths = sizes[batch]
-            rows = ranges(starts[batch], lengths)
-            hyp = np.repeat(hyp_col[batch], lengths)
+            at, budget = end, budget * 4
+            counts = sizes[batch]
+            rows = ranges(self._group_rows[groups[batch]], counts)
+            row_hyp = np.repeat(hyp[batch], counts)
+            region = self._row_region[rows]
             score = (
-                np.repeat(similarity[batch], lengths) * weights[hyp, 0]
-                + industry_sim[hyp, self._row_industry[rows]] * weights[hyp, 1]
-                + region_sim[hyp, self._row_region[rows]] * weights[hyp, 2]
-                + form_sim[hyp, self._row_form[rows]] * weights[hyp, 3]
-                + np.repeat(prior[batch], lengths)
+                np.repeat(base[batch], counts)
+                + context.region[row_hyp, region] * weights[row_hyp, 2]
+                + context.form[row_hyp, self._row_form[rows]] * weights[row_hyp, 3]
+                + np.where(region == 0, bare[row_hyp], 0.0)
             )
             score[~self._alive[rows]] = -1.0
-            best_score = np.concatenate([best_score, score])
-            best_row = np.concatenate([best_row, rows])
-            best_hyp = np.concatenate([best_hyp, hyp])
-            if len(best_score) > limit * 4:
-                # Keep spare rows: one firm may be scored under several hypotheses.
-                keep = np.argpartition(-best_score, limit * 4)[: limit * 4]
-                best_score, best_row, best_hyp = (
-                    best_score[keep],
-                    best_row[keep],
-                    best_hyp[keep],
-                )
-        live = best_score >= 0
+            best = _keep_best(best, (score, rows, row_hyp), limit * 4)
+        scores, rows, row_hyp = best
+        live = scores >= 0
         return [
-            (float(s), self._keys[r].decode("utf-8"), int(r), int(h))
-            for s, r, h in zip(
-                best_score[live], best_row[live], best_hyp[live], strict=True
+            (score, self._keys[row].decode("utf-8"), row, reading)
+            for score, row, reading in zip(
+                scores[live].tolist(),
+                rows[live].tolist(),
+                row_hyp[live].tolist(),
+                strict=True,
             )
         ]
 
@@ -281,29 +297,45 @@ class NameIndex:
         limit: int,
     ) -> list[NameMatch]:
         """Return NameMatch objects for the best distinct firms in ``scored``."""
-        seen: set[str] = set()
-        matches: list[NameMatch] = []
+        chosen: dict[str, tuple[float, int, int]] = {}
         for score, key, row, hyp in scored:
-            if key in seen:
-                continue
-            seen.add(key)
+            if key not in chosen:
+                chosen[key] = (score, row, hyp)
+                if len(chosen) == limit:
+                    break
+        rows = [row for _, row, _ in chosen.values() if row >= 0]
+        described = dict(zip(rows, self._describe(rows), strict=True))
+        matches = []
+        for key, (score, row, hyp) in chosen.items():
             if row >= 0:
-                name = self._names[row].as_py()
-                brand_id = int(np.searchsorted(self._brand_start, row, "right")) - 1
-                parts = NameParts(
-                    region="",
-                    brand=self._brands[brand_id],
-                    industry=self._vocab.industries[self._row_industry[row]],
-                    form=self._vocab.forms[self._row_form[row]],
-                )
-                region = self._vocab.regions[self._row_region[row]]
+                name, parts, region = described[row]
             else:
                 name, parts, region = self._overlay.describe(key, self._vocab)
             why = explain(hyps[hyp], parts, region)
             matches.append(NameMatch(key, name, round(min(score, 100.0), 1), why))
-            if len(matches) == limit:
-                break
         return matches
+
+    def _describe(
+        self, rows: list[int]
+    ) -> list[tuple[str, NameParts, tuple[str, ...]]]:
+        """Return the name, parts and region tokens of base rows."""
+        row_array = np.array(rows, dtype=np.int64)
+        groups = np.searchsorted(self._group_rows, row_array, "right") - 1
+        brand_ids = np.searchsorted(self._brand_groups, groups, "right") - 1
+        brands = self._brands.take(pa.array(brand_ids)).to_pylist()
+        names = self._names.take(pa.array(row_array)).to_pylist()
+        vocab = self._vocab
+        described = []
+        for at, row in enumerate(rows):
+            parts = NameParts(
+                region="",
+                brand=brands[at],
+                industry=vocab.industries[int(self._group_industry[groups[at]])],
+                form=vocab.forms[int(self._row_form[row])],
+            )
+            region = vocab.regions[int(self._row_region[row])]
+            described.append((names[at], parts, region))
+        return described
 
     # -- persistence ------------------------------------------------------
 
@@ -321,12 +353,13 @@ class NameIndex:
                 keys=self._keys,
                 name_offsets=offsets - offsets[0],
                 name_data=data[offsets[0] : offsets[-1]],
-                row_industry=self._row_industry,
                 row_region=self._row_region,
                 row_form=self._row_form,
                 alive=self._alive,
-                brands=np.array(self._brands, dtype=np.str_),
-                brand_start=self._brand_start,
+                brands=np.array(self._brands.to_pylist(), dtype=np.str_),
+                brand_groups=self._brand_groups,
+                group_rows=self._group_rows,
+                group_industry=self._group_industry,
                 key_hash=self._table.hashes,
                 key_brand=self._table.brands,
                 overlay_keys=overlay_keys,
@@ -347,12 +380,13 @@ class NameIndex:
             index = cls(
                 keys=saved["keys"],
                 names=names,
-                row_industry=saved["row_industry"],
                 row_region=saved["row_region"],
                 row_form=saved["row_form"],
                 alive=saved["alive"].copy(),
-                brands=saved["brands"].tolist(),
-                brand_start=saved["brand_start"],
+                brands=pa.array(saved["brands"].tolist(), type=pa.large_string()),
+                brand_groups=saved["brand_groups"],
+                group_rows=saved["group_rows"],
+                group_industry=saved["group_industry"],
                 table=KeyTable(saved["key_hash"], saved["key_brand"]),
                 vocab=PartVocabulary.from_arrays(saved),
             )
@@ -363,3 +397,35 @@ class NameIndex:
             ):
                 index.add(key, name)
         return index
+
+
+def _keep_best(
+    best: tuple[np.ndarray, np.ndarray, np.ndarray],
+    batch: tuple[np.ndarray, np.ndarray, np.ndarray],
+    keep: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return up to ``keep`` distinct rows of both sets, best score first."""
+    scores, rows, hyps = (np.concatenate(p) for p in zip(best, batch, strict=True))
+    if len(scores) > keep:
+        top = np.argpartition(-scores, keep)[:keep]
+        scores, rows, hyps = scores[top], rows[top], hyps[top]
+    order = np.argsort(-scores, kind="stable")
+    # One firm reached through two readings keeps its better score only.
+    _, first = np.unique(rows[order], return_index=True)
+    order = order[np.sort(first)]
+    return scores[order], rows[order], hyps[order]
+
+
+def _floor(base: np.ndarray, hyp: np.ndarray, limit: int) -> float:
+    """Return a score the limit-th best firm is sure to reach, or 0.
+
+    Within one reading the groups are distinct firms, and every group scores at
+    least its base on its first row: the limit-th best base of any one reading
+    bounds the final cut from below.
+    """
+    floor = 0.0
+    for reading in np.unique(hyp).tolist():
+        bases = base[hyp == reading]
+        if len(bases) >= limit:
+            floor = max(floor, float(np.partition(bases, -limit)[-limit]))
+    return floor

@@ -9,8 +9,8 @@ rather than a library because the keys must live in one sorted numpy array of
 64-bit hashes: a Python dict of 3 million strings would cost ten times the
 memory and could not be saved and loaded as plain arrays.
 
-The hash is FNV-style over the first eight code points, computed by the same
-formula in numpy at build time and in Python at query time.
+The hash is FNV-style over the first eight code points, zero-padded, computed
+by the same numpy code at build and at query time.
 """
 
 from __future__ import annotations
@@ -37,31 +37,27 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(int(lengths.sum()), dtype=np.int64) + shift
 
 
-def key_hash(text: str, tag: int) -> int:
-    """Return the 64-bit key of ``text`` under ``tag`` (EXACT or DELETION)."""
-    value = tag
-    for char in text[:_KEY_CHARS]:
-        value = ((value ^ ord(char)) * _MULTIPLIER) & _MASK
-    return value ^ (value >> 29)
-
-
-def _hash_codes(codes: np.ndarray, lengths: np.ndarray, tag: int) -> np.ndarray:
-    """Return `key_hash` for each row of a code-point matrix, vectorised."""
+def _hash_codes(codes: np.ndarray, tag: int) -> np.ndarray:
+    """Return FNV-style 64-bit hashes of the rows of a zero-padded code-point matrix."""
     value = np.full(len(codes), tag, dtype=np.uint64)
     multiplier = np.uint64(_MULTIPLIER)
     for column in range(codes.shape[1]):
-        within = lengths > column
-        value[within] = (value[within] ^ codes[within, column]) * multiplier
+        value = (value ^ codes[:, column]) * multiplier
     return value ^ (value >> np.uint64(29))
+
+
+def _code_points(texts: list[str]) -> np.ndarray:
+    """Return the first eight code points of each text, zero-padded, as uint64."""
+    fixed = np.array(texts, dtype=f"<U{_KEY_CHARS}")
+    return fixed.view(np.uint32).reshape(len(texts), _KEY_CHARS).astype(np.uint64)
 
 
 def brand_keys(brands: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Return (hashes, brand ids) of the exact and deletion keys of ``brands``."""
-    fixed = np.array(brands, dtype=f"<U{_KEY_CHARS}")
-    codes = fixed.view(np.uint32).reshape(len(brands), _KEY_CHARS).astype(np.uint64)
+    codes = _code_points(brands)
     lengths = (codes != 0).sum(axis=1)
     ids = np.arange(len(brands), dtype=np.int32)
-    hashes = [_hash_codes(codes, lengths, EXACT)]
+    hashes = [_hash_codes(codes, EXACT)]
     owners = [ids]
     padding = np.zeros((len(brands), 1), dtype=np.uint64)
     deletable = (lengths >= 2) & (lengths <= _MAX_DELETE_CHARS)
@@ -70,26 +66,28 @@ def brand_keys(brands: list[str]) -> tuple[np.ndarray, np.ndarray]:
         shortened = np.concatenate(
             [codes[:, :position], codes[:, position + 1 :], padding], axis=1
         )[chosen]
-        hashes.append(_hash_codes(shortened, lengths[chosen] - 1, DELETION))
+        hashes.append(_hash_codes(shortened, DELETION))
         owners.append(ids[chosen])
     return np.concatenate(hashes), np.concatenate(owners)
 
 
 def query_keys(brands: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Return (hashes, index into ``brands``) of every key a loose 字号 looks up."""
-    hashes: list[int] = []
+    texts: list[str] = []
     owners: list[int] = []
     for owner, brand in enumerate(brands):
         brand = brand[:_KEY_CHARS]
-        variants = [(brand, EXACT), (brand, DELETION)]
-        for position in range(len(brand)):
-            shortened = brand[:position] + brand[position + 1 :]
-            variants += [(shortened, EXACT), (shortened, DELETION)]
-        for text, tag in variants:
-            if text:
-                hashes.append(key_hash(text, tag))
-                owners.append(owner)
-    return np.array(hashes, dtype=np.uint64), np.array(owners, dtype=np.int64)
+        variants = [brand]
+        variants += [brand[:at] + brand[at + 1 :] for at in range(len(brand))]
+        texts += [v for v in variants if v]
+        owners += [owner] * sum(1 for v in variants if v)
+    if not texts:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    codes = _code_points(texts)
+    # Each text is looked up as an exact key and as a deletion key.
+    hashes = np.concatenate([_hash_codes(codes, EXACT), _hash_codes(codes, DELETION)])
+    owner_array = np.array(owners, dtype=np.int64)
+    return hashes, np.concatenate([owner_array, owner_array])
 
 
 class KeyTable:

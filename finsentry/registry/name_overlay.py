@@ -21,6 +21,7 @@ from finsentry.registry.name_scoring import (
     Hypothesis,
     PartVocabulary,
     QueryContext,
+    brand_evidence,
 )
 
 
@@ -111,6 +112,7 @@ class Overlay:
             )
             if similarity < MIN_BRAND_SIMILARITY:
                 continue
+            similarity = brand_evidence(hyps[hyp], similarity)
             weights = context.weights[hyp]
             total = (
                 similarity * weights[0]

@@ -20,8 +20,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Levenshtein
 
 from finsentry.registry.normalize import normalize_name
 
@@ -39,9 +41,8 @@ _PLAIN_SUFFIXES = (
     "县",
     "区",
 )
+IMPLIED = "~"  # marks a region token implied by a smaller unit, never written
 _LEVEL_CHARS = frozenset("省市县区")
-_BRANCH_ENDS = ("公司", "行", "部", "所", "处", "社")
-_BRACKET_RE = re.compile(r"（([^（）]{2,12})）")
 
 # Forms of one family differ only in liability wording, so a loose name giving
 # 有限责任公司 for a registered 有限公司 still half-agrees (公司法 art. 7).
@@ -70,9 +71,8 @@ class Vocabulary:
 
     abbreviations: dict[str, tuple[str, ...]]
     industries: frozenset[str]
-    industry_lengths: dict[str, tuple[int, ...]]  # by last character
-    forms: dict[str, tuple[str, ...]]  # by last character, longest first
-    branch_re: re.Pattern[str]  # company form + branch tail at the end
+    form_list: tuple[str, ...]
+    branch_tails: tuple[str, ...]
     regions: dict[str, str]  # written form -> short canonical form
     bracket_regions: dict[str, str]  # also every short form: brackets hold regions
     jilin_units: frozenset[str]  # short forms of Jilin's prefectures and counties
@@ -122,18 +122,11 @@ def vocabulary() -> Vocabulary:
             # so only provinces and Jilin's own units are recognised bare.
             if group != "other_prefectures":
                 regions.setdefault(short, short)
-    forms: dict[str, tuple[str, ...]] = {}
-    for form in sorted(raw["forms"], key=len, reverse=True):
-        forms[form[-1]] = (*forms.get(form[-1], ()), form)
-    parents = "|".join(sorted(_COMPANY_FORMS, key=len, reverse=True))
-    tails = "|".join(raw["branch_tails"])
-    branch_re = re.compile(f"(?:{parents}).{{0,16}}?(?:{tails})$")
     return Vocabulary(
         abbreviations=abbreviations,
-        branch_re=branch_re,
         industries=industries,
-        industry_lengths=_lengths_by_char(industries, -1),
-        forms=forms,
+        form_list=tuple(raw["forms"]),
+        branch_tails=tuple(raw["branch_tails"]),
         regions=regions,
         bracket_regions=bracket_regions,
         jilin_units=frozenset(jilin_units),
@@ -169,68 +162,96 @@ def region_tokens(text: str) -> tuple[str, ...] | None:
 def region_key(text: str) -> tuple[str, ...]:
     """Return the sorted region tokens of a registered region, province implied.
 
-    A firm registered in 长春市 is also in 吉林: a loose name saying only 吉林
-    should agree with it.
+    A firm registered in 长春市 is also in 吉林, so a loose name saying only 吉林
+    should agree with it, though less than with a firm that writes 吉林: the
+    implied province is kept as "~吉林".
     """
     tokens = set(region_tokens(text) or ())
-    if tokens & vocabulary().jilin_units:
-        tokens.add("吉林")
+    if tokens & vocabulary().jilin_units and "吉林" not in tokens:
+        tokens.add(IMPLIED + "吉林")
     return tuple(sorted(tokens))
+
+
+@cache
+def split_patterns() -> tuple[str, str, str, str]:
+    """Return the four regular expressions that peel a name, in the order used.
+
+    1. form: the organisational form, or a branch tail after a company form;
+    2. bracket: a region in brackets after the 字号 (鑫汇（吉林）…);
+    3. industry: the longest industry phrase leaving a 字号 of two characters;
+    4. region: region prefixes (吉林省长春市南关区), again leaving two.
+
+    The same patterns run in Python's ``re`` for one name and in RE2 through
+    pyarrow for millions, so a loose name and the register are split alike;
+    alternatives are longest first and the lazy ``..+?`` keeps two characters.
+    """
+    vocab = vocabulary()
+    level = "[省市县区]?"
+    parents = _alternatives(_COMPANY_FORMS)
+    tails = _alternatives(vocab.branch_tails)
+    forms = _alternatives(vocab.form_list)
+    bracketed = _alternatives(vocab.bracket_regions)
+    return (
+        f"^(?P<rest>..+?)(?P<form>(?:{parents}).{{0,16}}?(?:{tails})|{forms})$",
+        f"^(?P<pre>.*?)（(?P<region>(?:(?:{bracketed}){level})+)）(?P<post>.*)$",
+        f"^(?P<rest>..+?)(?P<industry>{_alternatives(vocab.industries)})$",
+        f"^(?P<region>(?:(?:{_alternatives(vocab.regions)}){level})+)(?P<rest>..+)$",
+    )
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """Return a regex alternation of ``words``, longest first."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(word) for word in ordered)
+
+
+@cache
+def _compiled() -> tuple[re.Pattern[str], ...]:
+    """Return `split_patterns` compiled for Python's ``re``."""
+    return tuple(re.compile(pattern) for pattern in split_patterns())
 
 
 def split_normalized(name: str) -> NameParts:
     """Return the parts of an already normalised name (see ``split_name``)."""
-    vocab = vocabulary()
-    rest = name
-    form = ""
-    # The first/last-character tests skip most names early: splitting runs
-    # 3 million times when an index is built.
-    branch = vocab.branch_re.search(rest) if rest.endswith(_BRANCH_ENDS) else None
-    if branch and branch.start() >= 2:
-        form = rest[branch.start() :]
-        rest = rest[: branch.start()]
-    elif rest:
-        for candidate in vocab.forms.get(rest[-1], ()):
-            if rest.endswith(candidate) and len(rest) > len(candidate) + 1:
-                form = candidate
-                rest = rest[: -len(candidate)]
-                break
-
-    region = ""
-    if "（" in rest:
-        bracket = _BRACKET_RE.search(rest)
-        if bracket and region_tokens(bracket.group(1)) is not None:
-            region = bracket.group(1)
-            rest = rest[: bracket.start()] + rest[bracket.end() :]
-
-    industry = ""
-    if rest:
-        for size in vocab.industry_lengths.get(rest[-1], ()):
-            if len(rest) - size >= 2 and rest[-size:] in vocab.industries:
-                industry = rest[-size:]
-                rest = rest[:-size]
-                break
-
-    # Region prefixes may repeat (吉林省长春市南关区); stop before the 字号
-    # would shrink under two characters, so 长春藤 keeps its 长春.
-    prefix_end = 0
-    while prefix_end < len(rest):
-        for size in vocab.region_lengths.get(rest[prefix_end], ()):
-            piece = rest[prefix_end : prefix_end + size]
-            if len(rest) - prefix_end - size >= 2 and piece in vocab.regions:
-                prefix_end += size
-                # Former or loose designations (九台市 for 九台区) keep the suffix.
-                if rest[prefix_end : prefix_end + 1] in _LEVEL_CHARS and (
-                    len(rest) - prefix_end > 2
-                ):
-                    prefix_end += 1
-                break
-        else:
-            break
-    if prefix_end:
-        region = rest[:prefix_end] + region
-        rest = rest[prefix_end:]
+    form_re, bracket_re, industry_re, region_re = _compiled()
+    rest, form, region, industry = name, "", "", ""
+    found = form_re.match(rest)
+    if found:
+        rest, form = found["rest"], found["form"]
+    found = bracket_re.match(rest) if "（" in rest else None
+    if found:
+        rest, region = found["pre"] + found["post"], found["region"]
+    found = industry_re.match(rest)
+    if found:
+        rest, industry = found["rest"], found["industry"]
+    found = region_re.match(rest)
+    if found:
+        rest, region = found["rest"], found["region"] + region
     return NameParts(region=region, brand=rest, industry=industry, form=form)
+
+
+def split_many(names: pa.Array) -> dict[str, pa.Array]:
+    """Return region, brand, industry and form arrays of normalised ``names``."""
+    form_re, bracket_re, industry_re, region_re = split_patterns()
+
+    def peel(
+        texts: pa.Array, pattern: str, keep: str, cut: str
+    ) -> tuple[pa.Array, pa.Array]:
+        """Return (what is left, what was cut) where ``pattern`` matches, else as is."""
+        found = pc.extract_regex(texts, pattern=pattern)
+        matched = found.is_valid()
+        left = pc.if_else(matched, found.field(keep), texts)
+        return left, pc.if_else(matched, found.field(cut), "")
+
+    rest, form = peel(names, form_re, "rest", "form")
+    found = pc.extract_regex(rest, pattern=bracket_re)
+    joined = pc.binary_join_element_wise(found.field("pre"), found.field("post"), "")
+    bracket = pc.if_else(found.is_valid(), found.field("region"), "")
+    rest = pc.if_else(found.is_valid(), joined, rest)
+    rest, industry = peel(rest, industry_re, "rest", "industry")
+    brand, prefix = peel(rest, region_re, "rest", "region")
+    region = pc.binary_join_element_wise(prefix, bracket, "")
+    return {"region": region, "brand": brand, "industry": industry, "form": form}
 
 
 def split_name(name: str) -> NameParts:
@@ -259,25 +280,30 @@ def industry_similarity(query: str, registered: str) -> float:
         elif phrase.startswith(registered):
             # 物流服务 for 物流: the loose name says more than the register.
             best = max(best, 0.6)
-        elif len(phrase) == len(registered) >= 3:
+        elif len(registered) >= 3 and Levenshtein.distance(phrase, registered) == 1:
             # A slip inside the industry words (金融服物); any other overlap,
-            # such as 元物业服务 with a 字号 character left on, is no agreement.
-            ratio = Indel.normalized_similarity(phrase, registered)
-            if ratio >= 0.6:
-                best = max(best, 0.7 * ratio)
+            # such as 元物业服务 with a 字号 character left on, or 金融服务外包
+            # against 金融信息服务, is another industry.
+            best = max(best, 0.7)
     return best
 
 
 def region_similarity(query: tuple[str, ...], registered: tuple[str, ...]) -> float:
-    """Return how well a loose region agrees with a registered one, 0-1."""
+    """Return how well a loose region agrees with a registered `region_key`, 0-1."""
     if not query:
         return 0.0
     if not registered:
         # A name without a region neither confirms nor contradicts one.
         return 0.25
-    if set(query) <= set(registered):
+    wanted = set(query)
+    written = {t for t in registered if not t.startswith(IMPLIED)}
+    if wanted == written:
         return 1.0
-    if set(query) & set(registered):
+    if wanted <= written:
+        return 0.9
+    if wanted <= written | {t[len(IMPLIED) :] for t in registered}:
+        return 0.8
+    if wanted & written:
         return 0.5
     return 0.0
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -77,6 +78,17 @@ def hypotheses(text: str) -> list[Hypothesis]:
         if len(letters) < 2:
             found.append(Hypothesis(region, region_parts, letters, "", parts.form))
     return found
+
+
+def brand_evidence(hyp: Hypothesis, similarity: float) -> float:
+    """Return the 字号 score of a reading: squared when the 字号 stands alone.
+
+    A near 字号 with nothing else to back it (安达广告 read whole against 安达广)
+    is weak evidence next to a reading whose industry agrees.
+    """
+    if hyp.industry or hyp.tokens:
+        return similarity
+    return similarity**2
 
 
 @dataclass(frozen=True)
@@ -198,21 +210,26 @@ def candidate_pairs(
     hyps: list[Hypothesis],
     owners: np.ndarray,
     found: tuple[np.ndarray, np.ndarray],
-    brands: list[str],
+    brands: pa.LargeStringArray,
 ) -> np.ndarray:
-    """Return (reading, 字号 id, 字号 similarity) for each close enough pair."""
+    """Return (reading, 字号 id, 字号 evidence) for each close enough pair."""
     which, brand_ids = found
     code = np.unique((owners[which] << 32) | brand_ids.astype(np.int64))
     hyp_col = code >> 32
     brand_col = code & 0xFFFFFFFF
+    names = brands.take(pa.array(brand_col)).to_pylist()
     sims = np.zeros(len(code), dtype=np.float64)
-    for hyp in np.unique(hyp_col).tolist():
-        chosen = hyp_col == hyp
-        names = [brands[b] for b in brand_col[chosen].tolist()]
-        sims[chosen] = process.cdist(
-            [hyps[hyp].brand], names, scorer=Levenshtein.normalized_similarity
-        )[0]
+    bounds = np.searchsorted(hyp_col, np.arange(len(hyps) + 1))
+    for hyp, (low, high) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        if high > low:
+            sims[low:high] = process.cdist(
+                [hyps[hyp].brand],
+                names[low:high],
+                scorer=Levenshtein.normalized_similarity,
+            )[0]
     keep = sims >= MIN_BRAND_SIMILARITY
+    alone = np.array([not (h.industry or h.tokens) for h in hyps])[hyp_col]
+    sims = np.where(alone, sims**2, sims)  # as in brand_evidence
     pairs = np.empty(
         int(keep.sum()), dtype=[("hyp", "i8"), ("brand", "i8"), ("sim", "f8")]
     )
@@ -239,14 +256,15 @@ def explain(hyp: Hypothesis, parts: NameParts, region: tuple[str, ...]) -> str:
             pieces.append(f"行业不符（“{parts.industry or '无'}”）")
     if hyp.tokens:
         agreement = region_similarity(hyp.tokens, region)
-        if agreement == 1.0:
+        if agreement >= 0.8:
             pieces.append(f"地区“{hyp.region}”一致")
         elif agreement == 0.5:
             pieces.append(f"地区“{hyp.region}”部分一致")
         elif not region:
             pieces.append("登记名称无地区")
         else:
-            pieces.append(f"地区不符（“{'、'.join(region)}”）")
+            written = "、".join(t for t in region if not t.startswith("~"))
+            pieces.append(f"地区不符（“{written}”）")
     if hyp.form and hyp.form != parts.form:
         pieces.append(f"组织形式不同（“{parts.form or '无'}”）")
     return "；".join(pieces)

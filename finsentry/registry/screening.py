@@ -319,7 +319,10 @@ def _decide(
     found = {words.domain_of(h.word) for h in hits}
     specific = found - {CROSS}
     if hits:
-        if scope and not spans and words.real_estate_words:
+        # Clause spans cost more than the word search; only a real-estate word
+        # in the scope can need them here.
+        needs_spans = any(w in scope for w in words.real_estate_words)
+        if scope and not spans and needs_spans:
             spans = exclusion_spans(scope)
         context = _real_estate_evidence(words, name, scope, spans)
         if context is not None:

@@ -6,6 +6,7 @@ status, regions) are parsed once per distinct value and mapped back. Python
 per-row work happens only for rows that fail, to explain why.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -137,7 +138,7 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
             "legal_rep": col["legal_rep"],
             "address": col["address"],
             "phone": col["phone"],
-            "website": parsed["website"],
+            "website": _websites(col["website"]),
             "status": parsed["status"],
             "warnings": warnings,
         }
@@ -162,11 +163,13 @@ _ALL = (
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _date_text(value: str) -> str | None:
     parsed = fields.parse_date(value)
     return parsed.isoformat() if parsed else None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _capital(value: str) -> dict[str, Any] | None:
     parsed = fields.parse_capital(value)
     if parsed is None:
@@ -174,6 +177,7 @@ def _capital(value: str) -> dict[str, Any] | None:
     return {"amount": str(parsed.amount_wan), "currency": parsed.currency}
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _status(value: str) -> str:
     return fields.parse_status(value) if value else ""
 
@@ -190,7 +194,6 @@ _PARSED: list[tuple[str, Callable[[str], Any], str]] = [
     ("established", _date_text, "established"),
     ("registered_capital", _capital, "registered_capital"),
     ("status", _status, "status"),
-    ("website", _website, "website"),
 ]
 
 _TYPES = {
@@ -199,8 +202,25 @@ _TYPES = {
         [("amount", pa.string()), ("currency", pa.string())]
     ),
     "status": pa.string(),
-    "website": pa.string(),
 }
+# A plain lower-case address needs no URL parser: only the scheme is added.
+_SIMPLE_URL = r"^(https?://)?[a-z0-9-]+(\.[a-z0-9-]+)+(/[!-\"$-~]*)?$"
+
+
+def _websites(values: pa.Array) -> pa.Array:
+    """Return normalised site addresses, parsing in Python only the unusual ones."""
+    simple = pc.match_substring_regex(values, _SIMPLE_URL)
+    schemed = pc.starts_with(values, "http")
+    prefixed = pc.binary_join_element_wise("http://", values, "")
+    fast = pc.if_else(schemed, values, prefixed)
+    unusual = pc.and_(pc.invert(simple), pc.greater(pc.utf8_length(values), 0))
+    rows = np.flatnonzero(unusual.to_numpy(zero_copy_only=False))
+    if not len(rows):
+        return pc.if_else(simple, fast, "")
+    slow = [""] * len(values)
+    for row in rows.tolist():
+        slow[row] = _website(values[row].as_py())
+    return pc.if_else(simple, fast, pa.array(slow, type=pa.string()))
 
 
 def failed_reason(parser: Callable[[str], Any], value: str) -> str:

@@ -3,6 +3,7 @@
 import csv
 import json
 import re
+import tracemalloc
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -193,6 +194,30 @@ def test_regions_are_weighted_by_economy(firms: list[DemoFirm]) -> None:
     }
 
 
+def test_only_company_branches_are_registered_outside(firms: list[DemoFirm]) -> None:
+    unknown = set(load_vocabulary("regions")["unknown_codes"])
+    outside = [f for f in firms if not f.region.startswith("22")]
+
+    assert outside
+    assert all(f.uscc.startswith("91") and f.name.endswith("分公司") for f in outside)
+    assert 0 < sum(f.region in unknown for f in firms) / len(firms) < 0.005
+
+
+def test_memory_does_not_grow_with_row_count() -> None:
+    def peak(count: int) -> int:
+        tracemalloc.start()
+        for _ in generate_firms(count, seed=8):
+            pass
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top
+
+    # Vocabularies and scope pools are built once per process, the Bloom
+    # filter is fixed, and rows are not kept: only the first run may grow.
+    peak(1500)
+    assert peak(1500) - peak(500) < 1_000_000
+
+
 @pytest.mark.parametrize(("code", "before"), [("220381", 2020), ("220181", 2014)])
 def test_historic_codes_only_for_older_firms(
     firms: list[DemoFirm], code: str, before: int
@@ -256,7 +281,8 @@ def test_xlsx_writer_output_reads_back(tmp_path: Path) -> None:
 
     written = write_registry_xlsx(path, 30, seed=4)
 
-    sheet = openpyxl.load_workbook(path, read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    rows = list(workbook.active.iter_rows(values_only=True))
+    workbook.close()
     assert written == 30 and len(rows) == 31
     assert rows[1][0] == next(generate_firms(1, seed=4)).uscc

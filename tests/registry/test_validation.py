@@ -1,0 +1,90 @@
+"""Validating registry batches: rejects with reasons, warnings, placement, websites."""
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from finsentry.registry import fields, validation
+from finsentry.registry.sources import RawBatch
+from tests.registry.registry_files import code
+
+
+def batch(rows: list[dict[str, str]]) -> RawBatch:
+    columns = {}
+    for column in ("uscc", "name", "scope", "region", "established", "registered_capital",
+                   "status", "website"):
+        columns[column] = pa.array([r.get(column, "") for r in rows], type=pa.string())
+    return RawBatch(np.arange(2, len(rows) + 2, dtype=np.int64), columns)
+
+
+def test_lowercase_code_is_normalised_not_rejected() -> None:
+    valid = validation.validate_batch(batch([{"uscc": code(1).lower(), "name": "甲"}]))
+
+    assert valid.rejects == []
+    assert valid.table["uscc"].to_pylist() == [code(1)]
+
+
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ({"uscc": "", "name": "甲"}, "uscc"),
+        ({"uscc": code(1)[:-1] + ("0" if code(1)[-1] != "0" else "1"), "name": "甲"}, "uscc"),
+        ({"uscc": code(1), "name": ""}, "name"),
+        ({"uscc": code(1), "name": "甲", "established": "2016-13-40"}, "established"),
+        ({"uscc": code(1), "name": "甲", "registered_capital": "很多钱"}, "registered_capital"),
+    ],
+)
+def test_bad_value_rejects_row_with_line_and_column(row: dict, column: str) -> None:
+    valid = validation.validate_batch(batch([{"uscc": code(9), "name": "乙"}, row]))
+
+    assert valid.table.num_rows == 1
+    assert [(r.line, r.column) for r in valid.rejects] == [(3, column)]
+    assert valid.rejects[0].reason
+
+
+def test_unknown_region_is_a_warning_not_a_reject() -> None:
+    odd = code(1, region="229999")
+
+    valid = validation.validate_batch(batch([{"uscc": odd, "name": "甲", "scope": "餐饮"}]))
+
+    assert valid.rejects == []
+    assert "229999" in valid.table["warnings"][0].as_py()
+    assert valid.warned == 1
+
+
+def test_historic_region_files_under_todays_city() -> None:
+    firm = code(1, region="220381")
+
+    valid = validation.validate_batch(batch([{"uscc": firm, "name": "甲", "scope": "x"}]))
+
+    assert valid.table["city_code"].to_pylist() == ["2201"]
+    assert valid.table["county_code"].to_pylist() == ["220184"]
+    assert valid.table["warnings"].to_pylist() == [""]
+
+
+def test_capital_and_date_are_parsed() -> None:
+    row = {"uscc": code(1), "name": "甲", "scope": "x", "established": "2016年5月3日",
+           "registered_capital": "50万美元"}
+
+    table = validation.validate_batch(batch([row])).table
+
+    assert table["established"].to_pylist() == ["2016-05-03"]
+    assert table["capital_currency"].to_pylist() == ["USD"]
+    assert float(table["capital_wan"][0].as_py()) == 50
+
+
+WEBSITES = [
+    "www.Abc.com", "http://x.cn/a?b=1#f", "abc.com.cn", "", "无", "https://a-b.c/path",
+    "HTTP://X.COM", "www.x.com:8080", "xn--abc.com", "吉林.中国", "ftp://x.com", "not a url",
+]
+
+
+def test_website_fast_path_equals_the_parser() -> None:
+    result = validation._websites(pa.array(WEBSITES)).to_pylist()
+
+    for raw, got in zip(WEBSITES, result, strict=True):
+        try:
+            expected = fields.parse_website(raw) or ""
+        except fields.FieldError:
+            expected = raw
+        assert got == expected, raw
