@@ -1,4 +1,4 @@
-"""Benchmark: `finsentry import-registry` of a generated registry into SQLite and PostgreSQL.
+"""Benchmark: `finsentry import-registry` into SQLite and into PostgreSQL.
 
     .venv/bin/python bench/bench_import.py --rows 1000000
 
@@ -16,21 +16,32 @@ from pathlib import Path
 from bench.bench_screen import OUT, registry_file
 from bench.measure import measure
 
-PG_ADMIN = os.environ.get("FINSENTRY_BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_URL = os.environ.get("FINSENTRY_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/finsentry_bench")
+PG_ADMIN = os.environ.get(
+    "FINSENTRY_BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+PG_URL = os.environ.get(
+    "FINSENTRY_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/finsentry_bench"
+)
 
 
 def fresh_postgres() -> None:
     """Drop and recreate the benchmark database."""
-    for sql in ("DROP DATABASE IF EXISTS finsentry_bench", "CREATE DATABASE finsentry_bench"):
+    for sql in (
+        "DROP DATABASE IF EXISTS finsentry_bench",
+        "CREATE DATABASE finsentry_bench",
+    ):
         subprocess.run(["psql", PG_ADMIN, "-qc", sql], check=True)
 
 
 def run_import(source: Path, env: dict[str, str]) -> tuple[float, float]:
     """Migrate, then import; return import seconds and peak MiB."""
     finsentry = [sys.executable, "-m", "finsentry"]
-    subprocess.run([*finsentry, "migrate", "-v0"], env={**os.environ, **env}, check=True)
-    measured = measure([*finsentry, "import-registry", str(source), "--skip-index"], env=env)
+    subprocess.run(
+        [*finsentry, "migrate", "-v0"], env={**os.environ, **env}, check=True
+    )
+    measured = measure(
+        [*finsentry, "import-registry", str(source), "--skip-index"], env=env
+    )
     if measured.returncode:
         raise SystemExit(f"import failed with exit code {measured.returncode}")
     return measured.seconds, measured.peak_mib

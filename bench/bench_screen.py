@@ -29,7 +29,10 @@ def registry_file(rows: int) -> Path:
     if not path.exists():
         started = time.perf_counter()
         write_registry_csv(path, rows, seed=2016)
-        print(f"generated {path} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        print(
+            f"generated {path} in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
     return path
 
 
@@ -43,17 +46,34 @@ def main() -> None:
     size_mb = source.stat().st_size / 1e6
 
     screen = measure(
-        [python, "-m", "finsentry", "screen", str(source),
-         "--out", str(OUT / "screen-out.csv"), "--rejects", str(OUT / "screen-rej.csv")]
+        [
+            python,
+            "-m",
+            "finsentry",
+            "screen",
+            str(source),
+            "--out",
+            str(OUT / "screen-out.csv"),
+            "--rejects",
+            str(OUT / "screen-rej.csv"),
+        ]
     )
     rows = [("finsentry screen (2 workers)", screen)]
     if not args.skip_pandas:
-        pandas = measure([python, str(HERE / "pandas_screen.py"), str(source),
-                          str(OUT / "pandas-out.csv")])
+        pandas = measure(
+            [
+                python,
+                str(HERE / "pandas_screen.py"),
+                str(source),
+                str(OUT / "pandas-out.csv"),
+            ]
+        )
         rows.append(("(a) pandas read_csv + str.contains", pandas))
     scan = subprocess.run(
         [python, str(HERE / "scan_floor.py"), str(source)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     figures = dict(re.findall(r"(\w+)=([\d.]+)", scan))
 
@@ -61,12 +81,17 @@ def main() -> None:
     print("| run | wall s | peak MiB | ratio to finsentry |")
     print("| --- | ---: | ---: | ---: |")
     for label, m in rows:
-        print(f"| {label} | {m.seconds:.1f} | {m.peak_mib:.0f} | "
-              f"{m.seconds / screen.seconds:.2f} |")
+        print(
+            f"| {label} | {m.seconds:.1f} | {m.peak_mib:.0f} | "
+            f"{m.seconds / screen.seconds:.2f} |"
+        )
     hs, floor = float(figures["hyperscan_s"]), float(figures["bytes_count_s"])
-    print(f"\nscan step alone over {int(figures['scan_bytes']) / 1e6:.0f} MB of name+scope "
-          f"bytes: hyperscan {hs:.2f} s (1 process), bytes.count {floor:.2f} s, "
-          f"ratio {hs / floor:.2f}")
+    print(
+        f"\nscan step alone over {int(figures['scan_bytes']) / 1e6:.0f} MB "
+        "of name+scope "
+        f"bytes: hyperscan {hs:.2f} s (1 process), bytes.count {floor:.2f} s, "
+        f"ratio {hs / floor:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ SECRET_KEY = os.environ.get(
     "FINSENTRY_SECRET_KEY", "insecure-demo-key-set-FINSENTRY_SECRET_KEY-in-production"
 )
 DEBUG = os.environ.get("FINSENTRY_DEBUG", "0") == "1"
-ALLOWED_HOSTS = os.environ.get("FINSENTRY_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+ALLOWED_HOSTS = os.environ.get("FINSENTRY_ALLOWED_HOSTS", "localhost,127.0.0.1").split(
+    ","
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -98,9 +100,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 

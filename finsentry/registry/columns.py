@@ -68,7 +68,7 @@ _ALIASES = {
 
 
 def header_key(raw: str) -> str:
-    """Return a header reduced to what identifies it: no BOM, spaces, case or bracket form."""
+    """Return a header without BOM, spaces, case or bracket width."""
     text = raw.replace("\ufeff", "").strip().lower()
     text = text.replace("（", "(").replace("）", ")")
     return re.sub(r"\s+", "", text)

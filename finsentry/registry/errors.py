@@ -17,7 +17,7 @@ class RegistryError(Exception):
 
 
 class SourceError(RegistryError):
-    """A registry file cannot be read at all; names the file and, where known, the line."""
+    """A registry file cannot be read; names the file and, where known, the line."""
 
     code = "source_unreadable"
 
@@ -29,6 +29,6 @@ class SourceError(RegistryError):
 
 
 class ImportAborted(RegistryError):
-    """An import stopped part-way; every committed batch is whole, the failing one absent."""
+    """An import stopped part-way: committed batches whole, the failing one absent."""
 
     code = "import_aborted"

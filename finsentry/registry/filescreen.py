@@ -59,7 +59,7 @@ def screen_file(
     screener: Screener,
     workers: int | None = None,
 ) -> ScreenSummary:
-    """Screen a registry file into OUT (one row per accepted record) and a rejects file."""
+    """Screen a registry file into OUT (a row per accepted record) and rejects."""
     started = time.perf_counter()
     workers = default_workers() if workers is None else workers
     info, batches = screened_batches(source, screener, workers)
@@ -98,7 +98,8 @@ def screen_file(
 
     summary.seconds = time.perf_counter() - started
     log.info(
-        "screening finished accepted=%d rejected=%d flagged=%d licensed=%d seconds=%.1f",
+        "screening finished accepted=%d rejected=%d flagged=%d licensed=%d "
+        "seconds=%.1f",
         summary.accepted,
         summary.rejected,
         summary.flagged,

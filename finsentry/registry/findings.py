@@ -50,7 +50,7 @@ def finding_rows(uscc: str, result: Screening, version: str) -> list[dict]:
 
 
 def record_screening_findings(part: "Screened", version: str, now: datetime) -> int:
-    """Create or re-see the REG-01 findings of a screened batch; return how many rows."""
+    """Create or re-see the REG-01 findings of a screened batch; return the count."""
     flagged = {i: r for i, r in part.results.items() if r.flagged}
     if not flagged:
         return 0

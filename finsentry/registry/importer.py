@@ -114,7 +114,8 @@ def import_registry(
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "finished_at", "encoding"])
     log.info(
-        "import finished run=%d read=%d inserted=%d updated=%d rejected=%d seconds=%.1f",
+        "import finished run=%d read=%d inserted=%d updated=%d rejected=%d "
+        "seconds=%.1f",
         run.pk,
         run.rows_read,
         run.rows_inserted,
@@ -145,7 +146,7 @@ def _parts(batches: Iterator[Screened]) -> Iterator[Screened]:
 
 
 def commit_batch(run: ImportRun, part: Screened, screener: Screener) -> None:
-    """Write one part in one transaction: firms, their changes, findings and run counts."""
+    """Write one part in one transaction: firms, changes, findings, run counts."""
     now = timezone.now()
     with transaction.atomic():
         with connection.cursor() as cursor:

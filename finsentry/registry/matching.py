@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from finsentry.registry.name_bulk import Column, split_all
 from finsentry.registry.name_keys import KeyTable, query_keys, ranges
 from finsentry.registry.name_overlay import Overlay
 from finsentry.registry.name_parts import NameParts, split_normalized
@@ -121,20 +122,14 @@ class NameIndex:
         name_array = pa.array(names, type=pa.large_string())
         del names
         vocab = PartVocabulary()
-        brand_ids: dict[str, int] = {}
         size = len(keys)
-        row_brand = np.empty(size, dtype=np.int32)
-        row_industry = np.empty(size, dtype=np.int16)
-        row_region = np.empty(size, dtype=np.int32)
-        row_form = np.empty(size, dtype=np.int16)
-        normalized = normalize_names(name_array).to_pylist()
-        for row, text in enumerate(normalized):
-            region, brand, industry, form = split_normalized(text)
-            row_brand[row] = brand_ids.setdefault(brand, len(brand_ids))
-            row_industry[row] = vocab.industry_id(industry)
-            row_region[row] = vocab.region_id(region)
-            row_form[row] = vocab.form_id(form)
-        del normalized
+        columns = split_all(normalize_names(name_array).to_pylist())
+        row_brand = columns["brand"].ids
+        row_industry = _vocab_ids(columns["industry"], vocab.industry_id, np.int16)
+        row_region = _vocab_ids(columns["region"], vocab.region_id, np.int32)
+        row_form = _vocab_ids(columns["form"], vocab.form_id, np.int16)
+        brands = columns["brand"].texts
+        del columns
 
         order = np.lexsort((row_region, row_industry, row_brand))
         row_brand, row_industry = row_brand[order], row_industry[order]
@@ -143,12 +138,11 @@ class NameIndex:
         )
         group_rows = np.concatenate([[0], starts + 1, [size]]).astype(np.int64)
         group_brand = row_brand[group_rows[:-1]]
-        brand_groups = np.searchsorted(
-            group_brand, np.arange(len(brand_ids) + 1)
-        ).astype(np.int64)
-        brands = list(brand_ids)
+        brand_groups = np.searchsorted(group_brand, np.arange(len(brands) + 1)).astype(
+            np.int64
+        )
         index = cls(
-            keys=np.array(keys, dtype=np.str_).astype(np.bytes_)[order],
+            keys=_key_array(keys)[order],
             names=pc.take(name_array, order),
             row_region=row_region[order],
             row_form=row_form[order],
@@ -429,3 +423,17 @@ def _floor(base: np.ndarray, hyp: np.ndarray, limit: int) -> float:
         if len(bases) >= limit:
             floor = max(floor, float(np.partition(bases, -limit)[-limit]))
     return floor
+
+
+def _vocab_ids(column: Column, to_id: Callable[[str], int], dtype: type) -> np.ndarray:
+    """Return per-row vocabulary ids for a column of part texts."""
+    mapping = np.array([to_id(text) for text in column.texts], dtype=dtype)
+    return mapping[column.ids]
+
+
+def _key_array(keys: list[str]) -> np.ndarray:
+    """Return the credit codes as a fixed-width bytes array."""
+    try:
+        return np.array(keys, dtype=np.bytes_)  # ASCII, as every USCC is
+    except UnicodeEncodeError:
+        return np.array([key.encode("utf-8") for key in keys], dtype=np.bytes_)

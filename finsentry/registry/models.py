@@ -79,7 +79,7 @@ class FirmChange(models.Model):
 
 
 class ImportRun(models.Model):
-    """One import of a registry file: what was read, kept, rejected, and how it ended."""
+    """One import of a registry file: what was read, kept, refused, how it ended."""
 
     STATUS_CHOICES = [
         ("running", "进行中"),
@@ -110,7 +110,7 @@ class ImportRun(models.Model):
 
 
 class LicenceEntry(models.Model):
-    """A firm on an imported licence list (持牌机构名录), the only basis for local licences."""
+    """An entry of an imported licence list (持牌机构名录)."""
 
     uscc = models.CharField(
         "统一社会信用代码", max_length=18, blank=True, db_index=True
@@ -131,7 +131,7 @@ class LicenceEntry(models.Model):
 
 
 class ScreeningWord(models.Model):
-    """An editable screening word: which plan list names it and which domain it suggests."""
+    """An editable screening word: its plan list and the domain it suggests."""
 
     word = models.CharField("字样", max_length=50, unique=True)
     domain = models.CharField("领域", max_length=16, blank=True)

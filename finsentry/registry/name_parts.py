@@ -20,6 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
@@ -43,6 +44,9 @@ _PLAIN_SUFFIXES = (
 )
 IMPLIED = "~"  # marks a region token implied by a smaller unit, never written
 _LEVEL_CHARS = frozenset("省市县区")
+_LEVEL_ARRAY = pa.array(sorted(_LEVEL_CHARS), type=pa.large_string())
+BRANCH_ENDS = ("公司", "行", "部", "所", "处", "社")
+_BRACKET_RE = re.compile(r"（([^（）]{2,24})）")
 
 # Forms of one family differ only in liability wording, so a loose name giving
 # 有限责任公司 for a registered 有限公司 still half-agrees (公司法 art. 7).
@@ -71,8 +75,10 @@ class Vocabulary:
 
     abbreviations: dict[str, tuple[str, ...]]
     industries: frozenset[str]
+    industry_lengths: dict[str, tuple[int, ...]]  # by last character
+    forms: dict[str, tuple[str, ...]]  # by last character, longest first
     form_list: tuple[str, ...]
-    branch_tails: tuple[str, ...]
+    branch_re: re.Pattern[str]  # company form + branch tail at the end
     regions: dict[str, str]  # written form -> short canonical form
     bracket_regions: dict[str, str]  # also every short form: brackets hold regions
     jilin_units: frozenset[str]  # short forms of Jilin's prefectures and counties
@@ -122,11 +128,18 @@ def vocabulary() -> Vocabulary:
             # so only provinces and Jilin's own units are recognised bare.
             if group != "other_prefectures":
                 regions.setdefault(short, short)
+    forms: dict[str, tuple[str, ...]] = {}
+    for form in sorted(raw["forms"], key=len, reverse=True):
+        forms[form[-1]] = (*forms.get(form[-1], ()), form)
+    parents = "|".join(sorted(_COMPANY_FORMS, key=len, reverse=True))
+    tails = "|".join(raw["branch_tails"])
     return Vocabulary(
         abbreviations=abbreviations,
         industries=industries,
+        industry_lengths=_lengths_by_char(industries, -1),
+        forms=forms,
         form_list=tuple(raw["forms"]),
-        branch_tails=tuple(raw["branch_tails"]),
+        branch_re=re.compile(f"(?:{parents}).{{0,16}}?(?:{tails})$"),
         regions=regions,
         bracket_regions=bracket_regions,
         jilin_units=frozenset(jilin_units),
@@ -172,86 +185,146 @@ def region_key(text: str) -> tuple[str, ...]:
     return tuple(sorted(tokens))
 
 
-@cache
-def split_patterns() -> tuple[str, str, str, str]:
-    """Return the four regular expressions that peel a name, in the order used.
-
-    1. form: the organisational form, or a branch tail after a company form;
-    2. bracket: a region in brackets after the 字号 (鑫汇（吉林）…);
-    3. industry: the longest industry phrase leaving a 字号 of two characters;
-    4. region: region prefixes (吉林省长春市南关区), again leaving two.
-
-    The same patterns run in Python's ``re`` for one name and in RE2 through
-    pyarrow for millions, so a loose name and the register are split alike;
-    alternatives are longest first and the lazy ``..+?`` keeps two characters.
-    """
-    vocab = vocabulary()
-    level = "[省市县区]?"
-    parents = _alternatives(_COMPANY_FORMS)
-    tails = _alternatives(vocab.branch_tails)
-    forms = _alternatives(vocab.form_list)
-    bracketed = _alternatives(vocab.bracket_regions)
-    return (
-        f"^(?P<rest>..+?)(?P<form>(?:{parents}).{{0,16}}?(?:{tails})|{forms})$",
-        f"^(?P<pre>.*?)（(?P<region>(?:(?:{bracketed}){level})+)）(?P<post>.*)$",
-        f"^(?P<rest>..+?)(?P<industry>{_alternatives(vocab.industries)})$",
-        f"^(?P<region>(?:(?:{_alternatives(vocab.regions)}){level})+)(?P<rest>..+)$",
-    )
-
-
-def _alternatives(words: Iterable[str]) -> str:
-    """Return a regex alternation of ``words``, longest first."""
-    ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(re.escape(word) for word in ordered)
-
-
-@cache
-def _compiled() -> tuple[re.Pattern[str], ...]:
-    """Return `split_patterns` compiled for Python's ``re``."""
-    return tuple(re.compile(pattern) for pattern in split_patterns())
-
-
 def split_normalized(name: str) -> NameParts:
     """Return the parts of an already normalised name (see ``split_name``)."""
-    form_re, bracket_re, industry_re, region_re = _compiled()
+    vocab = vocabulary()
     rest, form, region, industry = name, "", "", ""
-    found = form_re.match(rest)
-    if found:
-        rest, form = found["rest"], found["form"]
-    found = bracket_re.match(rest) if "（" in rest else None
-    if found:
-        rest, region = found["pre"] + found["post"], found["region"]
-    found = industry_re.match(rest)
-    if found:
-        rest, industry = found["rest"], found["industry"]
-    found = region_re.match(rest)
-    if found:
-        rest, region = found["rest"], found["region"] + region
-    return NameParts(region=region, brand=rest, industry=industry, form=form)
+    branch = vocab.branch_re.search(rest) if rest.endswith(BRANCH_ENDS) else None
+    if branch and branch.start() >= 2:
+        rest, form = rest[: branch.start()], rest[branch.start() :]
+    elif rest:
+        for candidate in vocab.forms.get(rest[-1], ()):
+            if rest.endswith(candidate) and len(rest) > len(candidate) + 1:
+                rest, form = rest[: -len(candidate)], candidate
+                break
+
+    bracket = _BRACKET_RE.search(rest) if "（" in rest else None
+    if bracket and region_tokens(bracket.group(1)) is not None:
+        region = bracket.group(1)
+        rest = rest[: bracket.start()] + rest[bracket.end() :]
+
+    for size in vocab.industry_lengths.get(rest[-1:], ()):
+        if len(rest) - size >= 2 and rest[-size:] in vocab.industries:
+            rest, industry = rest[:-size], rest[-size:]
+            break
+
+    # Region prefixes may repeat (吉林省长春市南关区); stop before the 字号
+    # would shrink under two characters, so 长春藤 keeps its 长春.
+    end = 0
+    while end < len(rest):
+        for size in vocab.region_lengths.get(rest[end], ()):
+            if len(rest) - end - size >= 2 and rest[end : end + size] in vocab.regions:
+                end += size
+                # Former or loose designations (九台市 for 九台区) keep the suffix.
+                if rest[end : end + 1] in _LEVEL_CHARS and len(rest) - end > 2:
+                    end += 1
+                break
+        else:
+            break
+    region = rest[:end] + region
+    return NameParts(region=region, brand=rest[end:], industry=industry, form=form)
 
 
 def split_many(names: pa.Array) -> dict[str, pa.Array]:
-    """Return region, brand, industry and form arrays of normalised ``names``."""
-    form_re, bracket_re, industry_re, region_re = split_patterns()
+    """Return region, brand, industry and form arrays of normalised ``names``.
 
-    def peel(
-        texts: pa.Array, pattern: str, keep: str, cut: str
-    ) -> tuple[pa.Array, pa.Array]:
-        """Return (what is left, what was cut) where ``pattern`` matches, else as is."""
-        found = pc.extract_regex(texts, pattern=pattern)
-        matched = found.is_valid()
-        left = pc.if_else(matched, found.field(keep), texts)
-        return left, pc.if_else(matched, found.field(cut), "")
+    The same rules as `split_normalized`, run as Arrow string kernels one
+    candidate length at a time (a Python loop over 3 million names takes most
+    of a minute). Names with brackets or branch tails, a minority, go through
+    `split_normalized` itself.
+    """
+    vocab = vocabulary()
+    rest, form = _peel_suffix(names, vocab.form_list)
+    rest, industry = _peel_suffix(rest, vocab.industries)
+    region = pa.nulls(len(names), names.type).fill_null("")
+    starts = sorted({word[0] for word in vocab.regions})
+    todo = pc.indices_nonzero(
+        pc.is_in(pc.utf8_slice_codeunits(rest, 0, 1), value_set=pa.array(starts))
+    )
+    # Each round peels one region name; only rows that lost one go round again.
+    while len(todo):
+        left, piece = _peel_prefix(rest.take(todo), vocab.regions)
+        hit = pc.not_equal(piece, "")
+        todo, left, piece = todo.filter(hit), left.filter(hit), piece.filter(hit)
+        mask = _mask(len(names), todo)
+        rest = pc.replace_with_mask(rest, mask, left)
+        joined = pc.binary_join_element_wise(region.take(todo), piece, "")
+        region = pc.replace_with_mask(region, mask, joined)
+    parts = {"region": region, "brand": rest, "industry": industry, "form": form}
 
-    rest, form = peel(names, form_re, "rest", "form")
-    found = pc.extract_regex(rest, pattern=bracket_re)
-    joined = pc.binary_join_element_wise(found.field("pre"), found.field("post"), "")
-    bracket = pc.if_else(found.is_valid(), found.field("region"), "")
-    rest = pc.if_else(found.is_valid(), joined, rest)
-    rest, industry = peel(rest, industry_re, "rest", "industry")
-    brand, prefix = peel(rest, region_re, "rest", "region")
-    region = pc.binary_join_element_wise(prefix, bracket, "")
-    return {"region": region, "brand": brand, "industry": industry, "form": form}
+    special = pc.or_(
+        pc.match_substring(names, "（"),
+        pc.match_substring_regex(names, vocab.branch_re.pattern),
+    )
+    rows = pc.indices_nonzero(special)
+    if len(rows):
+        exact = [split_normalized(n) for n in names.take(rows).to_pylist()]
+        for field, values in zip(
+            NameParts._fields, zip(*exact, strict=True), strict=True
+        ):
+            replacement = pa.array(values, type=names.type)
+            parts[field] = pc.replace_with_mask(parts[field], special, replacement)
+    return parts
+
+
+def _peel_suffix(texts: pa.Array, words: Iterable[str]) -> tuple[pa.Array, pa.Array]:
+    """Return (rest, suffix) cutting the longest of ``words`` that leaves two chars."""
+    lengths = pc.utf8_length(texts)
+    cut = pa.nulls(len(texts), texts.type)
+    rest = texts
+    for size, group in _by_length(words):
+        tail = pc.utf8_slice_codeunits(texts, start=-size)
+        hit = pc.and_(
+            pc.and_(
+                pc.is_in(tail, value_set=group), pc.greater_equal(lengths, size + 2)
+            ),
+            pc.is_null(cut),
+        )
+        cut = pc.if_else(hit, tail, cut)
+        rest = pc.if_else(
+            hit, pc.utf8_slice_codeunits(texts, start=0, stop=-size), rest
+        )
+    return rest, cut.fill_null("")
+
+
+def _peel_prefix(texts: pa.Array, words: Iterable[str]) -> tuple[pa.Array, pa.Array]:
+    """Return (rest, prefix) cutting one region name (and level character) in front."""
+    lengths = pc.utf8_length(texts)
+    cut = pa.nulls(len(texts), texts.type)
+    rest = texts
+    for size, group in _by_length(words):
+        head = pc.utf8_slice_codeunits(texts, start=0, stop=size)
+        fits = pc.greater_equal(lengths, size + 2)
+        hit = pc.and_(pc.and_(pc.is_in(head, value_set=group), fits), pc.is_null(cut))
+        after = pc.utf8_slice_codeunits(texts, start=size, stop=size + 1)
+        level = pc.and_(
+            pc.and_(hit, pc.is_in(after, value_set=_LEVEL_ARRAY)),
+            pc.greater(lengths, size + 2),
+        )
+        longer = pc.binary_join_element_wise(head, after, "")
+        cut = pc.if_else(level, longer, pc.if_else(hit, head, cut))
+        shorter = pc.utf8_slice_codeunits(texts, start=size)
+        rest = pc.if_else(hit, shorter, rest)
+        rest = pc.if_else(level, pc.utf8_slice_codeunits(texts, start=size + 1), rest)
+    return rest, cut.fill_null("")
+
+
+def _mask(size: int, rows: pa.Array) -> pa.Array:
+    """Return a boolean array of ``size`` that is true at ``rows``."""
+    mask = np.zeros(size, dtype=bool)
+    mask[rows.to_numpy()] = True
+    return pa.array(mask)
+
+
+def _by_length(words: Iterable[str]) -> list[tuple[int, pa.Array]]:
+    """Return ``words`` grouped by length as Arrow arrays, longest first."""
+    groups: dict[int, list[str]] = {}
+    for word in words:
+        groups.setdefault(len(word), []).append(word)
+    return [
+        (size, pa.array(groups[size], type=pa.large_string()))
+        for size in sorted(groups, reverse=True)
+    ]
 
 
 def split_name(name: str) -> NameParts:

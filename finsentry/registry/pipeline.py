@@ -43,7 +43,7 @@ class Screened:
 
 @dataclass
 class Screener:
-    """The word list and licence index a screening runs with; compiles once per process."""
+    """The word list and licence index of a screening; compiled once per process."""
 
     words: WordList
     licences: LicenceIndex | None = None
@@ -123,7 +123,7 @@ def _screen_block(block: CsvBlock, info: SourceInfo) -> Screened:
 def screened_batches(
     path: Path, screener: Screener, workers: int = 1
 ) -> tuple[SourceInfo, Iterator[Screened]]:
-    """Open a registry file and return its info and the screened batches, in file order."""
+    """Open a registry file; return its info and the screened batches in file order."""
     info, items = sources.open_source(path)
     guard = DuplicateGuard()
     if info.kind != "csv":

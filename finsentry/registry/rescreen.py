@@ -25,8 +25,10 @@ _REGISTRY = [c for c in STAGED if c not in _SCREENING]
 
 
 def rescreen_firms(screener: Screener) -> ImportRun:
-    """Re-screen every stored firm in chunks; each chunk commits like an import batch."""
-    run = ImportRun.objects.create(source_name="（重新筛查）", started_at=timezone.now())
+    """Re-screen every stored firm in chunks, each committed like an import batch."""
+    run = ImportRun.objects.create(
+        source_name="（重新筛查）", started_at=timezone.now()
+    )
     last_id = 0
     while True:
         rows = list(

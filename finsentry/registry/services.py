@@ -39,7 +39,7 @@ def active_wordlist() -> WordList:
 
 
 def seed_words() -> int:
-    """Copy the packaged word list into the editable table when it is empty; return rows."""
+    """Copy the packaged words into the editable table when it is empty; return rows."""
     if ScreeningWord.objects.exists():
         return 0
     words = WordList.default()
@@ -48,7 +48,9 @@ def seed_words() -> int:
         for e in words.entries
     ]
     rows += [
-        ScreeningWord(word=w, domain="real_estate", lists="real_estate", role="real_estate")
+        ScreeningWord(
+            word=w, domain="real_estate", lists="real_estate", role="real_estate"
+        )
         for w in words.real_estate_words
     ]
     ScreeningWord.objects.bulk_create(rows)

@@ -1,4 +1,4 @@
-"""Reading registry extracts (CSV, XLSX, JSON Lines) as column batches with line numbers.
+"""Reading registry extracts (CSV, XLSX, JSON Lines) as column batches with lines.
 
 Every row keeps the line of the file it started on (header = line 1), so a
 reject can point a person at it. Batches are bounded, so a file of any size
@@ -53,7 +53,7 @@ class RawBatch:
 
 @dataclass(frozen=True)
 class CsvBlock:
-    """Raw bytes of whole CSV records, in the file's encoding, starting at `first_line`."""
+    """Raw bytes of whole CSV records in the file's encoding, from `first_line`."""
 
     data: bytes
     first_line: int
@@ -92,7 +92,7 @@ def check_header(info: SourceInfo) -> None:
 
 
 def open_csv(path: Path) -> tuple[SourceInfo, Iterator[CsvBlock]]:
-    """Open a CSV, read its header, and return the info and an iterator of raw blocks."""
+    """Open a CSV, read its header; return the info and an iterator of raw blocks."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -153,7 +153,7 @@ def _csv_blocks(handle: io.BufferedReader) -> Iterator[CsvBlock]:
 
 
 def parse_csv_block(block: CsvBlock, info: SourceInfo) -> RawBatch:
-    """Parse one block into columns with exact file lines, rejecting malformed records."""
+    """Parse one block into columns with exact file lines, refusing bad records."""
     text = _decode_block(block, info)
     if text is None:
         return _parse_block_slowly(block, info)
@@ -219,7 +219,7 @@ def _field_newlines(columns: dict[str, pa.Array], rows: int) -> np.ndarray:
 
 
 def _parse_block_slowly(block: CsvBlock, info: SourceInfo) -> RawBatch:
-    """Parse a block line by line with the csv module: exact lines, every bad row named."""
+    """Parse a block with the csv module: exact lines, every bad row named."""
     width = len(info.header)
     lines: list[int] = []
     values: dict[str, list[str]] = {c: [] for c in info.positions}
@@ -364,7 +364,7 @@ def read_jsonl(path: Path) -> tuple[SourceInfo, Iterator[RawBatch]]:
 def _json_record(
     raw: bytes, number: int, encoding: str, rejects: list[Reject]
 ) -> tuple | None:
-    """Return one JSON line as a tuple in canonical column order, or None when refused."""
+    """Return a JSON line as a tuple in canonical column order, None when refused."""
     if not raw.strip():
         return None
     try:

@@ -50,7 +50,7 @@ class ValidBatch:
 
 
 class DuplicateGuard:
-    """Remembers each credit code's first line so a repeated code is refused, not merged."""
+    """Remembers each code's first line so a repeated code is refused, not merged."""
 
     def __init__(self) -> None:
         self._first_line: dict[str, int] = {}
@@ -78,7 +78,7 @@ class DuplicateGuard:
 
 
 def validate_batch(raw: RawBatch) -> ValidBatch:
-    """Return the accepted rows of a raw batch, normalised, with rejects and warnings."""
+    """Return the accepted rows of a raw batch, normalised, with rejects, warnings."""
     count = len(raw)
     rejects = list(raw.rejects)
     empty = pa.array([""] * count, type=pa.string())
@@ -235,7 +235,7 @@ def failed_reason(parser: Callable[[str], Any], value: str) -> str:
 def _map_distinct(
     values: pa.Array, parser: Callable[[str], Any]
 ) -> tuple[pa.Array, np.ndarray]:
-    """Parse each distinct value once; return the mapped array and a mask of failures."""
+    """Parse each distinct value once; return mapped values and a failure mask."""
     distinct = pc.unique(values)
     results: list[Any] = []
     failed_values: list[bool] = []
@@ -261,14 +261,14 @@ def _type_of(parser: Callable[[str], Any]) -> pa.DataType:
 
 
 def _region_codes(codes: pa.Array, region: pa.Array) -> pa.Array:
-    """Return the region: the region column where it holds a known code, else the code's."""
+    """Return the region column where it holds a six-digit code, else the code's."""
     from_code = pc.utf8_slice_codeunits(codes, 2, 8)
     given = pc.match_substring_regex(region, r"^\d{6}$")
     return pc.if_else(given, region, from_code)
 
 
 def _placement(region: pa.Array) -> tuple[dict[str, pa.Array], pa.Array]:
-    """Return city and county codes for each region, and a warning where it is unknown."""
+    """Return city and county codes per region, and a warning where it is unknown."""
     distinct = pc.unique(region)
     cities: list[str] = []
     counties: list[str] = []

@@ -13,7 +13,7 @@ import yaml
 
 @dataclass(frozen=True)
 class Violation:
-    """One coded conduct from plan section 二 or 三, with where evidence can come from."""
+    """One coded conduct of plan section 二 or 三, and where evidence comes from."""
 
     code: str
     domain: str

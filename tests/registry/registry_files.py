@@ -5,7 +5,15 @@ from pathlib import Path
 
 from finsentry.registry.uscc import make_code
 
-HEADER = ["uscc", "name", "scope", "region", "established", "registered_capital", "status"]
+HEADER = [
+    "uscc",
+    "name",
+    "scope",
+    "region",
+    "established",
+    "registered_capital",
+    "status",
+]
 
 
 def code(number: int, region: str = "220102", kind: str = "91") -> str:
@@ -28,8 +36,12 @@ def firm_row(number: int, name: str, scope: str, **extra: str) -> list[str]:
     return [values[c] for c in HEADER]
 
 
-def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8",
-              header: list[str] | None = None) -> Path:
+def write_csv(
+    path: Path,
+    rows: list[list[str]],
+    encoding: str = "utf-8",
+    header: list[str] | None = None,
+) -> Path:
     """Write rows under a header in the given encoding and return the path."""
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)

@@ -22,7 +22,9 @@ def screener() -> Screener:
 
 def sample_rows() -> list[list[str]]:
     return [
-        firm_row(1, "吉林鑫汇金融信息服务有限公司", "金融信息服务；P2P网络借贷信息中介"),
+        firm_row(
+            1, "吉林鑫汇金融信息服务有限公司", "金融信息服务；P2P网络借贷信息中介"
+        ),
         firm_row(2, "长春市南关区小王烧烤店", "餐饮服务"),
         firm_row(
             3,
@@ -49,7 +51,10 @@ def test_import_stores_valid_rows_and_names_rejects(tmp_path: Path, screener) ->
     assert (run.rows_read, run.rows_inserted, run.rows_rejected) == (5, 3, 2)
     assert Firm.objects.count() == 3
     rows = rejects_of(rejects)
-    assert [(r["line"], r["column"]) for r in rows] == [("5", "uscc"), ("6", "established")]
+    assert [(r["line"], r["column"]) for r in rows] == [
+        ("5", "uscc"),
+        ("6", "established"),
+    ]
     assert "校验码" in rows[0]["reason"] or "非法字符" in rows[0]["reason"]
 
 
@@ -91,7 +96,9 @@ def test_reimport_is_idempotent_and_keeps_history(tmp_path: Path, screener) -> N
 def test_failure_mid_import_keeps_committed_batches_whole(
     tmp_path: Path, screener, monkeypatch
 ) -> None:
-    rows = [firm_row(i, f"长春测试{i}商贸有限公司", "日用百货销售") for i in range(1, 51)]
+    rows = [
+        firm_row(i, f"长春测试{i}商贸有限公司", "日用百货销售") for i in range(1, 51)
+    ]
     source = write_csv(tmp_path / "r.csv", rows)
     monkeypatch.setattr(importer, "BATCH_ROWS", 10)
     real_commit = importer.commit_batch

@@ -34,12 +34,20 @@ def test_screen_writes_results_and_rejects(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "in.csv", rows, encoding="gb18030")
     out, rejects = tmp_path / "out.csv", tmp_path / "rej.csv"
 
-    done = run_screen(str(source), "--out", str(out), "--rejects", str(rejects), "--workers", "2")
+    done = run_screen(
+        str(source), "--out", str(out), "--rejects", str(rejects), "--workers", "2"
+    )
 
     assert done.returncode == 0, done.stderr
     result = {r["uscc"]: r for r in read(out)}
     assert list(read(out)[0])[:7] == [
-        "uscc", "name", "flagged", "licensed", "domains", "keywords", "reasons"
+        "uscc",
+        "name",
+        "flagged",
+        "licensed",
+        "domains",
+        "keywords",
+        "reasons",
     ]
     assert result[code(1)]["flagged"] == "1"
     assert "p2p" in result[code(1)]["domains"].split(";")

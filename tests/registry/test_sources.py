@@ -40,7 +40,8 @@ def test_reads_each_encoding(tmp_path: Path, encoding: str) -> None:
 def test_maps_chinese_headers(tmp_path: Path) -> None:
     header = ["统一社会信用代码", "企业名称", "经营范围", "成立日期", "备注"]
     path = write_csv(
-        tmp_path / "r.csv", [[code(1), "长春甲公司", "餐饮服务", "2020-01-02", "x"]],
+        tmp_path / "r.csv",
+        [[code(1), "长春甲公司", "餐饮服务", "2020-01-02", "x"]],
         header=header,
     )
 
@@ -93,7 +94,7 @@ def test_short_row_and_blank_line_are_named_by_line(tmp_path: Path) -> None:
 
 def test_undecodable_line_is_rejected_not_fatal(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
-    head = (",".join(HEADER) + "\n" + ",".join(firm_row(1, "甲公司", "餐饮")) + "\n")
+    head = ",".join(HEADER) + "\n" + ",".join(firm_row(1, "甲公司", "餐饮")) + "\n"
     broken = ",".join(firm_row(2, "乙公司", "商贸")).encode() + b"\xff\xfe\n"
     path.write_bytes(head.encode() * 1 + b"" + broken)
     # A valid UTF-8 head followed by a broken line: detection says UTF-8.
@@ -105,7 +106,10 @@ def test_undecodable_line_is_rejected_not_fatal(tmp_path: Path) -> None:
 
 def test_blocks_split_only_between_records(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(sources, "BLOCK_BYTES", 64)
-    rows = [firm_row(i, f"公司{i}", "很长的经营范围\n带换行" * (i % 3 + 1)) for i in range(1, 40)]
+    rows = [
+        firm_row(i, f"公司{i}", "很长的经营范围\n带换行" * (i % 3 + 1))
+        for i in range(1, 40)
+    ]
     path = write_csv(tmp_path / "r.csv", rows)
 
     lines, values, rejects = read_all(path)

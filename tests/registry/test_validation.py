@@ -11,8 +11,16 @@ from tests.registry.registry_files import code
 
 def batch(rows: list[dict[str, str]]) -> RawBatch:
     columns = {}
-    for column in ("uscc", "name", "scope", "region", "established", "registered_capital",
-                   "status", "website"):
+    for column in (
+        "uscc",
+        "name",
+        "scope",
+        "region",
+        "established",
+        "registered_capital",
+        "status",
+        "website",
+    ):
         columns[column] = pa.array([r.get(column, "") for r in rows], type=pa.string())
     return RawBatch(np.arange(2, len(rows) + 2, dtype=np.int64), columns)
 
@@ -28,10 +36,16 @@ def test_lowercase_code_is_normalised_not_rejected() -> None:
     ("row", "column"),
     [
         ({"uscc": "", "name": "甲"}, "uscc"),
-        ({"uscc": code(1)[:-1] + ("0" if code(1)[-1] != "0" else "1"), "name": "甲"}, "uscc"),
+        (
+            {"uscc": code(1)[:-1] + ("0" if code(1)[-1] != "0" else "1"), "name": "甲"},
+            "uscc",
+        ),
         ({"uscc": code(1), "name": ""}, "name"),
         ({"uscc": code(1), "name": "甲", "established": "2016-13-40"}, "established"),
-        ({"uscc": code(1), "name": "甲", "registered_capital": "很多钱"}, "registered_capital"),
+        (
+            {"uscc": code(1), "name": "甲", "registered_capital": "很多钱"},
+            "registered_capital",
+        ),
     ],
 )
 def test_bad_value_rejects_row_with_line_and_column(row: dict, column: str) -> None:
@@ -45,7 +59,9 @@ def test_bad_value_rejects_row_with_line_and_column(row: dict, column: str) -> N
 def test_unknown_region_is_a_warning_not_a_reject() -> None:
     odd = code(1, region="229999")
 
-    valid = validation.validate_batch(batch([{"uscc": odd, "name": "甲", "scope": "餐饮"}]))
+    valid = validation.validate_batch(
+        batch([{"uscc": odd, "name": "甲", "scope": "餐饮"}])
+    )
 
     assert valid.rejects == []
     assert "229999" in valid.table["warnings"][0].as_py()
@@ -55,7 +71,9 @@ def test_unknown_region_is_a_warning_not_a_reject() -> None:
 def test_historic_region_files_under_todays_city() -> None:
     firm = code(1, region="220381")
 
-    valid = validation.validate_batch(batch([{"uscc": firm, "name": "甲", "scope": "x"}]))
+    valid = validation.validate_batch(
+        batch([{"uscc": firm, "name": "甲", "scope": "x"}])
+    )
 
     assert valid.table["city_code"].to_pylist() == ["2201"]
     assert valid.table["county_code"].to_pylist() == ["220184"]
@@ -63,8 +81,13 @@ def test_historic_region_files_under_todays_city() -> None:
 
 
 def test_capital_and_date_are_parsed() -> None:
-    row = {"uscc": code(1), "name": "甲", "scope": "x", "established": "2016年5月3日",
-           "registered_capital": "50万美元"}
+    row = {
+        "uscc": code(1),
+        "name": "甲",
+        "scope": "x",
+        "established": "2016年5月3日",
+        "registered_capital": "50万美元",
+    }
 
     table = validation.validate_batch(batch([row])).table
 
@@ -74,8 +97,18 @@ def test_capital_and_date_are_parsed() -> None:
 
 
 WEBSITES = [
-    "www.Abc.com", "http://x.cn/a?b=1#f", "abc.com.cn", "", "无", "https://a-b.c/path",
-    "HTTP://X.COM", "www.x.com:8080", "xn--abc.com", "吉林.中国", "ftp://x.com", "not a url",
+    "www.Abc.com",
+    "http://x.cn/a?b=1#f",
+    "abc.com.cn",
+    "",
+    "无",
+    "https://a-b.c/path",
+    "HTTP://X.COM",
+    "www.x.com:8080",
+    "xn--abc.com",
+    "吉林.中国",
+    "ftp://x.com",
+    "not a url",
 ]
 
 

@@ -1,4 +1,4 @@
-"""`finsentry import-licences FILE`: load a licence list (持牌机构名录) and re-screen."""
+"""`finsentry import-licences FILE`: load a licence list (持牌机构名录)."""
 
 import csv
 from pathlib import Path
@@ -29,7 +29,8 @@ class Command(BaseCommand):
                     if kind not in LICENCE_KINDS:
                         known = "、".join(LICENCE_KINDS)
                         raise CommandError(
-                            f"{path}，第 {line} 行，kind 列：未知持牌类型 {kind!r}（可选：{known}）"
+                            f"{path}，第 {line} 行，kind 列："
+                            f"未知持牌类型 {kind!r}（可选：{known}）"
                         )
                     entries.append(
                         LicenceEntry(
@@ -44,4 +45,6 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             LicenceEntry.objects.bulk_create(entries, ignore_conflicts=True)
-        self.stdout.write(f"已导入持牌机构 {len(entries)} 条；请运行 finsentry rescreen 更新筛查结果")
+        self.stdout.write(
+            f"已导入持牌机构 {len(entries)} 条；请运行 finsentry rescreen 更新筛查结果"
+        )

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="登记文件")
-        parser.add_argument("--rejects", type=Path, help="拒收清单 CSV（默认写入数据目录）")
+        parser.add_argument(
+            "--rejects", type=Path, help="拒收清单 CSV（默认写入数据目录）"
+        )
         parser.add_argument("--workers", type=int, default=1, help="并行进程数")
         parser.add_argument(
             "--skip-index", action="store_true", help="不更新名称匹配索引（稍后再建）"
@@ -40,7 +42,8 @@ class Command(BaseCommand):
             services.refresh_name_index(list(changed.values_list("uscc", "name")))
         self.stdout.write(
             f"导入完成（第 {run.pk} 批，{run.encoding}）：读取 {run.rows_read} 行，"
-            f"新增 {run.rows_inserted}，更新 {run.rows_updated}，未变 {run.rows_unchanged}，"
+            f"新增 {run.rows_inserted}，更新 {run.rows_updated}，"
+            f"未变 {run.rows_unchanged}，"
             f"拒收 {run.rows_rejected}（见 {run.rejects_path}），"
             f"有提示 {run.rows_warned}"
         )

@@ -20,7 +20,12 @@ class Command(BaseCommand):
         matches = match_firms(options["name"], options["limit"])
         if options["json"]:
             rows = [
-                {"uscc": m.key, "name": m.name, "score": round(m.score, 1), "why": m.why}
+                {
+                    "uscc": m.key,
+                    "name": m.name,
+                    "score": round(m.score, 1),
+                    "why": m.why,
+                }
                 for m in matches
             ]
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))

@@ -1,4 +1,4 @@
-"""`finsentry rescreen`: screen the stored firms again with the current word and licence lists."""
+"""`finsentry rescreen`: screen stored firms again with the current lists."""
 
 from typing import Any
 

@@ -1,4 +1,4 @@
-"""`finsentry screen FILE --out OUT.csv [--rejects REJECTS.csv]`: screen a file alone."""
+"""`finsentry screen FILE --out OUT.csv [--rejects R.csv]`: screen a file alone."""
 
 import logging
 from pathlib import Path
@@ -38,7 +38,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{exc.filename}：{exc.strerror}") from exc
         self.stdout.write(
-            f"已筛查 {summary.source}（{summary.encoding}）：接收 {summary.accepted} 行，"
+            f"已筛查 {summary.source}（{summary.encoding}）："
+            f"接收 {summary.accepted} 行，"
             f"拒收 {summary.rejected} 行，命中 {summary.flagged} 户，"
             f"持牌 {summary.licensed} 户，用时 {summary.seconds:.1f} 秒"
         )

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         from finsentry.config.wsgi import application
 
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(f"finsentry 已启动：http://{options['host']}:{options['port']}/")
+        self.stdout.write(
+            f"finsentry 已启动：http://{options['host']}:{options['port']}/"
+        )
         serve(
             application,
             host=options["host"],
