@@ -56,7 +56,18 @@ def licence_list(firms: Iterable[DemoFirm]) -> Iterator[tuple[str, str, str]]:
     for firm in firms:
         kind, _, sub = firm.truth.partition(":")
         if kind in ("licensed", "local_licensed"):
-            yield firm.uscc, firm.name, sub
+            yield firm.uscc, firm.name, _LICENCE_KINDS.get(sub, sub)
+
+
+# The demo's institution kinds as the licence list names them (licensing.py).
+_LICENCE_KINDS = {
+    "rural_bank": "bank",
+    "insurance": "insurer",
+    "fund": "public_fund",
+    "guarantee": "financing_guarantee",
+    "leasing": "financial_leasing",
+    "factoring": "commercial_factoring",
+}
 
 
 # Column titles of the registry export when a Chinese header is asked for.

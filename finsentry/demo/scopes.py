@@ -44,8 +44,9 @@ def _ordinary_items(rng: random.Random, industry: str) -> list[str]:
     """Return a few deduplicated ordinary items fitting ``industry``."""
     vocab = scope_vocabulary()
     own = vocab["by_industry"].get(industry, [])
-    items = some(rng, own, between(rng, 2, 5)) if own else []
-    items += some(rng, vocab["general"], between(rng, 1, 4))
+    # Company scopes in real extracts list ten to twenty items (~150 characters).
+    items = some(rng, own, between(rng, 2, len(own))) if own else []
+    items += some(rng, vocab["general"], between(rng, 3, 16))
     return list(dict.fromkeys(items))
 
 

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from finsentry.registry.name_parts import BRANCH_ENDS, split_normalized, vocabulary
+from finsentry.registry.name_parts import (
+    BRANCH_ENDS,
+    region_tokens,
+    split_normalized,
+    vocabulary,
+)
 
 _WIDTH = 32  # names longer than this take the exact path
 _MULTIPLIER = np.uint64(0x100000001B3)
@@ -52,6 +57,12 @@ def _span_hash(
     return value
 
 
+def _contains(hashes: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Return whether each value is in the sorted ``hashes`` (faster than isin)."""
+    at = np.minimum(np.searchsorted(hashes, values), len(hashes) - 1)
+    return hashes[at] == values
+
+
 def _word_hashes(words: Iterable[str]) -> dict[int, np.ndarray]:
     """Return the hashes of ``words`` grouped by length, longest first."""
     groups: dict[int, list[int]] = {}
@@ -71,7 +82,8 @@ def _peel_suffix(
     cut = np.zeros(len(end), dtype=np.int64)
     for size, hashes in words.items():
         open_rows = rows[(cut == 0) & (end >= size + 2)]
-        hit = np.isin(_span_hash(codes, open_rows, end[open_rows] - size, size), hashes)
+        found = _span_hash(codes, open_rows, end[open_rows] - size, size)
+        hit = _contains(hashes, found)
         cut[open_rows[hit]] = size
     return end - cut, cut
 
@@ -87,7 +99,7 @@ def _peel_regions(
         for size, hashes in words.items():
             here = np.flatnonzero((cut == 0) & (end[todo] - start[todo] - size >= 2))
             rows = todo[here]
-            hit = np.isin(_span_hash(codes, rows, start[rows], size), hashes)
+            hit = _contains(hashes, _span_hash(codes, rows, start[rows], size))
             cut[here[hit]] = size
         hit = cut > 0
         todo, cut = todo[hit], cut[hit]
@@ -98,30 +110,83 @@ def _peel_regions(
     return start
 
 
-def _column(
-    codes: np.ndarray,
-    start: np.ndarray,
-    end: np.ndarray,
-    exact: dict[int, str],
-) -> Column:
-    """Return ids and texts of the spans ``[start, end)``, exact rows overriding."""
+def _column(codes: np.ndarray, start: np.ndarray, end: np.ndarray) -> Column:
+    """Return ids and texts of the spans ``[start, end)`` of each row."""
     hashes = np.zeros(len(start), dtype=np.uint64)
     sizes = end - start
     for size in np.unique(sizes).tolist():
         rows = np.flatnonzero(sizes == size)
         hashes[rows] = _span_hash(codes, rows, start[rows], size)
-    texts_by_hash: dict[int, str] = {}
-    for row, text in exact.items():
-        hashes[row] = text_hash(text)
-        texts_by_hash[text_hash(text)] = text
-    distinct, first, ids = np.unique(hashes, return_index=True, return_inverse=True)
-    texts = []
-    for value, row in zip(distinct.tolist(), first.tolist(), strict=True):
-        text = texts_by_hash.get(value)
-        if text is None:
-            text = "".join(map(chr, codes[row, start[row] : end[row]].tolist()))
-        texts.append(text)
+    _, first, ids = np.unique(hashes, return_index=True, return_inverse=True)
+    texts = [
+        "".join(map(chr, codes[row, start[row] : end[row]].tolist()))
+        for row in first.tolist()
+    ]
     return Column(ids.astype(np.int32), texts)
+
+
+def _override(column: Column, exact: dict[int, str]) -> Column:
+    """Return ``column`` with the rows of ``exact`` set to the given texts."""
+    texts = list(column.texts)
+    known = {text: at for at, text in enumerate(texts)}
+    ids = column.ids.copy()
+    for row, text in exact.items():
+        if text not in known:
+            known[text] = len(texts)
+            texts.append(text)
+        ids[row] = known[text]
+    return Column(ids, texts)
+
+
+def _joined(first: Column, second: Column) -> Column:
+    """Return the column of ``first`` text followed by ``second`` text, per row."""
+    pair = first.ids.astype(np.int64) * len(second.texts) + second.ids
+    distinct, ids = np.unique(pair, return_inverse=True)
+    texts = [
+        first.texts[value // len(second.texts)]
+        + second.texts[value % len(second.texts)]
+        for value in distinct.tolist()
+    ]
+    return Column(ids.astype(np.int32), texts)
+
+
+def _drop_bracket(
+    codes: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, Column]:
+    """Return codes and ends with a bracketed region cut out, and that region."""
+    opening = codes == ord("（")
+    has = opening.any(axis=1)
+    rows = np.flatnonzero(has)
+    left = opening[rows].argmax(axis=1)
+    closing = (codes[rows] == ord("）")) & (np.arange(_WIDTH) > left[:, None])
+    right = np.where(closing.any(axis=1), closing.argmax(axis=1), _WIDTH)
+    fits = (right < end[rows]) & (right - left - 1 >= 2) & (right - left - 1 <= 24)
+    rows, left, right = rows[fits], left[fits], right[fits]
+    inner = _column(codes[rows], left + 1, right)
+    valid = np.array(
+        [region_tokens(text) is not None for text in inner.texts] + [False]
+    )
+    keep = valid[inner.ids]
+    rows, left, right = rows[keep], left[keep], right[keep]
+
+    bracket_ids = np.zeros(len(codes), dtype=np.int64)
+    texts = ["", *inner.texts]
+    bracket_ids[rows] = inner.ids[keep] + 1
+    width = right - left + 1
+    source = np.arange(_WIDTH)[None, :]
+    source = np.where(source < left[:, None], source, source + width[:, None])
+    shifted = np.where(
+        source < _WIDTH,
+        codes[rows[:, None], np.minimum(source, _WIDTH - 1)],
+        0,
+    )
+    codes = codes.copy()
+    codes[rows] = shifted
+    end = end.copy()
+    end[rows] -= width
+    distinct, ids = np.unique(bracket_ids, return_inverse=True)
+    bracket = Column(ids.astype(np.int32), [texts[v] for v in distinct.tolist()])
+    return codes, end, bracket
 
 
 def split_all(names: list[str]) -> dict[str, Column]:
@@ -134,23 +199,28 @@ def split_all(names: list[str]) -> dict[str, Column]:
         row
         for row, name in enumerate(names)
         if len(name) > _WIDTH
-        or "（" in name
+        or name.count("（") > 1
         or (name.endswith(BRANCH_ENDS) and vocab.branch_re.search(name))
     ]
 
     end, form_cut = _peel_suffix(codes, length, _word_hashes(vocab.form_list))
+    codes, end, bracket = _drop_bracket(codes, end)
     end, industry_cut = _peel_suffix(codes, end, _word_hashes(vocab.industries))
     start = _peel_regions(codes, end, _word_hashes(vocab.regions))
+    form_start = length - form_cut
+    original = fixed.view(np.uint32).reshape(len(names), _WIDTH)
 
     exact = {row: split_normalized(names[row]) for row in exact_rows}
     zero = np.zeros(len(names), dtype=np.int64)
+    # The bracketed region follows any prefix region, as in split_normalized.
+    region = _joined(_column(codes, zero, start), bracket)
+    columns = {
+        "region": region,
+        "brand": _column(codes, start, end),
+        "industry": _column(codes, end, end + industry_cut),
+        "form": _column(original, form_start, length),
+    }
     return {
-        "region": _column(codes, zero, start, {r: p.region for r, p in exact.items()}),
-        "brand": _column(codes, start, end, {r: p.brand for r, p in exact.items()}),
-        "industry": _column(
-            codes, end, end + industry_cut, {r: p.industry for r, p in exact.items()}
-        ),
-        "form": _column(
-            codes, length - form_cut, length, {r: p.form for r, p in exact.items()}
-        ),
+        field: _override(column, {r: getattr(p, field) for r, p in exact.items()})
+        for field, column in columns.items()
     }

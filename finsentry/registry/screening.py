@@ -169,6 +169,8 @@ def _variant_pattern(word: str) -> str:
     """Return a hyperscan pattern for `word`, full-width and case variants included."""
     # The scope is reported by raw character offsets, so instead of
     # normalising it the few foldable characters get their variants here.
+    # Scopes are not normalised, so a stray space inside a word (金 融) is
+    # allowed between its characters, ASCII or full-width (U+3000).
     parts = []
     for ch in word:
         if ch.isascii() and ch.isalnum():
@@ -179,7 +181,7 @@ def _variant_pattern(word: str) -> str:
             parts.append(re.escape(ch))
         else:
             parts.append(ch)
-    return "".join(parts)
+    return r"(?:\s|\x{3000}){0,2}".join(parts)
 
 
 def _compile(patterns: list[str]) -> hyperscan.Database | None:

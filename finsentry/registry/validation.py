@@ -134,7 +134,7 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
             "county_code": placed["county"],
             "established": parsed["established"],
             "capital_wan": pc.struct_field(capital, "amount"),
-            "capital_currency": pc.struct_field(capital, "currency"),
+            "capital_currency": pc.fill_null(pc.struct_field(capital, "currency"), ""),
             "legal_rep": col["legal_rep"],
             "address": col["address"],
             "phone": col["phone"],

@@ -6,6 +6,7 @@ import re
 import tracemalloc
 import unicodedata
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 
 import openpyxl
@@ -24,6 +25,7 @@ from finsentry.demo.generator import (
     write_registry_xlsx,
 )
 from finsentry.demo.names import contains_finance_word, load_vocabulary
+from finsentry.registry.licensing import LICENCE_KINDS
 from finsentry.registry.uscc import code_problem
 
 SAMPLE = 20_000
@@ -94,9 +96,8 @@ def test_truth_class_shares(
 
 
 def test_every_registry_domain_is_planted(firms: list[DemoFirm]) -> None:
-    catalogue = yaml.safe_load(
-        Path("finsentry/rules/data/violations.yaml").read_text(encoding="utf-8")
-    )
+    path = resources.files("finsentry.rules").joinpath("data/violations.yaml")
+    catalogue = yaml.safe_load(path.read_text(encoding="utf-8"))
     # Advertising is found on web pages only, never in a registration.
     expected = set(catalogue["domains"]) - {"advertising"}
     planted = Counter(
@@ -179,7 +180,8 @@ def test_licence_list_holds_licensed_and_local_licensed(firms: list[DemoFirm]) -
     ]
 
     assert len(listed) == len(expected)
-    assert {"bank", "insurance", "securities", "microcredit", "pawn"} <= set(kinds)
+    assert {"bank", "insurer", "securities", "microcredit", "pawn"} <= set(kinds)
+    assert set(kinds) <= set(LICENCE_KINDS)
 
 
 def test_regions_are_weighted_by_economy(firms: list[DemoFirm]) -> None:
