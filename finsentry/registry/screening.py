@@ -490,7 +490,7 @@ def screen_batch(
             results[row] = outcome
 
     total = time.perf_counter() - began
-    logger.info(
+    logger.debug(
         "screen_batch finished rows=%d candidates=%d results=%d "
         "seconds=%.3f scan_seconds=%.3f",
         len(codes),
