@@ -39,6 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from finsentry.demo import names as demo_names
@@ -240,6 +241,31 @@ def equivalent(
     return not region or region in region_key(other["region"])
 
 
+def distinguishable(
+    states: dict[str, Any],
+    target: dict[str, str],
+    firms: dict[str, list[str]],
+    by_brand: dict[str, list[int]],
+) -> bool:
+    """Return whether the planted firm is the only one the query fits as well."""
+    brands = [normalize_name(target["brand"])]
+    typo = states.get("typo")
+    if typo:
+        names = list(by_brand)
+        distances = process.cdist([typo], names, scorer=Levenshtein.distance)[0]
+        limit = Levenshtein.distance(typo, brands[0])
+        brands = [
+            b for b, d in zip(names, distances.tolist(), strict=True) if d <= limit
+        ]
+    fields = ("uscc", "brand", "industry", "region", "form")
+    for brand in brands:
+        for row in by_brand[brand]:
+            other = {field: firms[field][row] for field in fields}
+            if other["uscc"] != target["uscc"] and equivalent(states, target, other):
+                return False
+    return True
+
+
 def eligible(firm: dict[str, str], category: str) -> bool:
     """Return whether a query of ``category`` can be made from ``firm``."""
     if (
@@ -306,6 +332,9 @@ def main() -> None:
     )
 
     row_of = {key: row for row, key in enumerate(firms["uscc"])}
+    by_brand: dict[str, list[int]] = defaultdict(list)
+    for row, brand in enumerate(firms["brand"]):
+        by_brand[normalize_name(brand)].append(row)
     rng = random.Random(args.seed)
     plan = [c for c in CATEGORIES for _ in range(args.queries // len(CATEGORIES))]
     plan += ["brand_only"] * args.brand_only
@@ -322,7 +351,9 @@ def main() -> None:
     for _, text, _, _ in queries[:100]:  # warm the similarity caches
         index.search(text + "有限公司")
 
-    results: dict[str, list[tuple[float, bool, bool, bool, bool]]] = defaultdict(list)
+    results: dict[str, list[tuple[float, bool, bool, bool, bool, bool]]] = defaultdict(
+        list
+    )
     samples = []
     failures: dict[str, int] = defaultdict(int)
     for category, text, states, target in queries:
@@ -341,6 +372,7 @@ def main() -> None:
             )
             for k in keys
         ]
+        unique = distinguishable(states, target, firms, by_brand)
         results[category].append(
             (
                 elapsed,
@@ -348,6 +380,7 @@ def main() -> None:
                 target["uscc"] in keys,
                 bool(same) and same[0],
                 target["uscc"] in keys or any(same),
+                unique,
             )
         )
         if not (same and same[0]) and failures[category] < 3:
@@ -371,10 +404,10 @@ def main() -> None:
     }
     print(json.dumps(report, ensure_ascii=False, indent=1))
     heads = ("n", "p50 ms", "p99 ms", "top-1 strict", "top-10 strict")
-    heads += ("top-1 equiv", "top-10 equiv")
+    heads += ("top-1 equiv", "top-10 equiv", "distinguishable", "top-1 of those")
     print("| category | " + " | ".join(heads) + " |")
     print("|---" * (len(heads) + 1) + "|")
-    overall: list[tuple[float, bool, bool, bool, bool]] = []
+    overall: list[tuple[float, bool, bool, bool, bool, bool]] = []
     for category in (*CATEGORIES, "brand_only"):
         rows = results[category]
         if category != "brand_only":
@@ -387,13 +420,18 @@ def main() -> None:
         print(sample)
 
 
-def line(label: str, rows: list[tuple[float, bool, bool, bool, bool]]) -> str:
+def line(label: str, rows: list[tuple[float, bool, bool, bool, bool, bool]]) -> str:
     """Return one Markdown table row of latency percentiles and accuracies."""
     times = np.array([r[0] for r in rows])
     shares = [100 * np.mean([r[i] for r in rows]) for i in (1, 2, 3, 4)]
+    unique = [r for r in rows if r[5]]
+    solo = 100 * np.mean([r[1] for r in unique]) if unique else float("nan")
     p50, p99 = np.percentile(times, 50), np.percentile(times, 99)
     cells = " | ".join(f"{s:.1f}%" for s in shares)
-    return f"| {label} | {len(rows)} | {p50:.2f} | {p99:.2f} | {cells} |"
+    return (
+        f"| {label} | {len(rows)} | {p50:.2f} | {p99:.2f} | {cells} "
+        f"| {len(unique)} | {solo:.1f}% |"
+    )
 
 
 if __name__ == "__main__":

@@ -138,15 +138,48 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-@functools.lru_cache(maxsize=1 << 15)
-def _spans(scope: str) -> tuple[tuple[int, int], ...]:
-    # Registration offices reuse template scopes, so one answer serves many firms.
-    return tuple(_find_spans(scope))
+# Sentence stops that no clause pattern crosses at bracket depth zero; the
+# pieces between them are analysed apart, so a standard clause seen once
+# (the same 不得从事… text recurs across thousands of firms) is a cache hit.
+_PIECE_STOP = re.compile(r"[；;。]")
+_BRACKET = re.compile("[" + re.escape("".join(OPEN_BRACKETS | CLOSE_BRACKETS)) + "]")
+
+
+def _pieces(scope: str) -> list[tuple[int, str]] | None:
+    """Return (offset, text) pieces split at depth-zero stops, or None if unsure."""
+    pieces = []
+    start = 0
+    for stop in _PIECE_STOP.finditer(scope):
+        pieces.append((start, scope[start : stop.start()]))
+        start = stop.end()
+    pieces.append((start, scope[start:]))
+    for _, text in pieces:
+        depth = 0
+        for bracket in _BRACKET.findall(text):
+            depth += 1 if bracket in OPEN_BRACKETS else -1
+            if depth < 0:
+                return None
+        if depth:
+            # A stop inside brackets: only the whole scope gives the right spans.
+            return None
+    return pieces
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _piece_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_find_spans(text))
 
 
 def exclusion_spans(scope: str) -> list[tuple[int, int]]:
     """Return the sorted, disjoint [start, end) character spans of exclusion clauses."""
-    return list(_spans(scope))
+    pieces = _pieces(scope)
+    if pieces is None:
+        return _find_spans(scope)
+    return [
+        (offset + start, offset + end)
+        for offset, text in pieces
+        for start, end in _piece_spans(text)
+    ]
 
 
 def _find_spans(scope: str) -> list[tuple[int, int]]:

@@ -88,6 +88,7 @@ class NameIndex:
         group_industry: np.ndarray,
         table: KeyTable,
         vocab: PartVocabulary,
+        key_order: np.ndarray | None = None,
     ) -> None:
         self._keys = keys
         self._names = names
@@ -100,7 +101,9 @@ class NameIndex:
         self._group_industry = group_industry
         self._table = table
         self._vocab = vocab
-        self._key_order = np.argsort(keys, kind="stable").astype(np.int32)
+        if key_order is None:
+            key_order = np.argsort(keys, kind="stable").astype(np.int32)
+        self._key_order = key_order
         self._sorted_keys = keys[self._key_order]
         sizes = group_rows[brand_groups[1:]] - group_rows[brand_groups[:-1]]
         # A 字号 used by many firms is the likelier target of a typo: up to one
@@ -123,7 +126,7 @@ class NameIndex:
         del names
         vocab = PartVocabulary()
         size = len(keys)
-        columns = split_all(normalize_names(name_array).to_pylist())
+        columns = split_all(normalize_names(name_array))
         row_brand = columns["brand"].ids
         row_industry = _vocab_ids(columns["industry"], vocab.industry_id, np.int16)
         row_region = _vocab_ids(columns["region"], vocab.region_id, np.int32)
@@ -354,6 +357,7 @@ class NameIndex:
                 brand_groups=self._brand_groups,
                 group_rows=self._group_rows,
                 group_industry=self._group_industry,
+                key_order=self._key_order,
                 key_hash=self._table.hashes,
                 key_brand=self._table.brands,
                 overlay_keys=overlay_keys,
@@ -383,6 +387,7 @@ class NameIndex:
                 group_industry=saved["group_industry"],
                 table=KeyTable(saved["key_hash"], saved["key_brand"]),
                 vocab=PartVocabulary.from_arrays(saved),
+                key_order=saved["key_order"],
             )
             for key, name in zip(
                 saved["overlay_keys"].tolist(),

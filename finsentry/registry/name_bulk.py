@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from finsentry.registry.name_parts import (
-    BRANCH_ENDS,
     region_tokens,
     split_normalized,
     vocabulary,
@@ -63,41 +64,51 @@ def _contains(hashes: np.ndarray, values: np.ndarray) -> np.ndarray:
     return hashes[at] == values
 
 
-def _word_hashes(words: Iterable[str]) -> dict[int, np.ndarray]:
-    """Return the hashes of ``words`` grouped by length, longest first."""
-    groups: dict[int, list[int]] = {}
+def _word_hashes(
+    words: Iterable[str], last: bool
+) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Return, per word length (longest first), sorted word hashes and edge chars.
+
+    The edge character (last for suffixes, first for prefixes) is checked with
+    one gather before hashing, so each length hashes only the rows that can match.
+    """
+    groups: dict[int, list[str]] = {}
     for word in words:
-        groups.setdefault(len(word), []).append(text_hash(word))
-    return {
-        size: np.array(sorted(groups[size]), dtype=np.uint64)
-        for size in sorted(groups, reverse=True)
-    }
+        groups.setdefault(len(word), []).append(word)
+    table = {}
+    for size in sorted(groups, reverse=True):
+        hashes = np.array(sorted(text_hash(w) for w in groups[size]), dtype=np.uint64)
+        edges = np.array(sorted({ord(w[-1] if last else w[0]) for w in groups[size]}))
+        table[size] = (hashes, edges.astype(np.uint32))
+    return table
 
 
 def _peel_suffix(
-    codes: np.ndarray, end: np.ndarray, words: dict[int, np.ndarray]
+    codes: np.ndarray, end: np.ndarray, words: dict[int, tuple[np.ndarray, np.ndarray]]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (new end, cut length): the longest word ending at ``end``, leaving two."""
-    rows = np.arange(len(end))
     cut = np.zeros(len(end), dtype=np.int64)
-    for size, hashes in words.items():
-        open_rows = rows[(cut == 0) & (end >= size + 2)]
+    last = codes[np.arange(len(end)), np.maximum(end - 1, 0)]
+    for size, (hashes, edges) in words.items():
+        open_rows = np.flatnonzero((cut == 0) & (end >= size + 2))
+        open_rows = open_rows[_contains(edges, last[open_rows])]
         found = _span_hash(codes, open_rows, end[open_rows] - size, size)
-        hit = _contains(hashes, found)
-        cut[open_rows[hit]] = size
+        cut[open_rows[_contains(hashes, found)]] = size
     return end - cut, cut
 
 
 def _peel_regions(
-    codes: np.ndarray, end: np.ndarray, words: dict[int, np.ndarray]
+    codes: np.ndarray, end: np.ndarray, words: dict[int, tuple[np.ndarray, np.ndarray]]
 ) -> np.ndarray:
     """Return where the 字号 starts after the region prefixes of each row."""
     start = np.zeros(len(end), dtype=np.int64)
     todo = np.arange(len(end))
     while len(todo):
         cut = np.zeros(len(todo), dtype=np.int64)
-        for size, hashes in words.items():
-            here = np.flatnonzero((cut == 0) & (end[todo] - start[todo] - size >= 2))
+        first = codes[todo, np.minimum(start[todo], _WIDTH - 1)]
+        for size, (hashes, edges) in words.items():
+            room = end[todo] - start[todo] - size >= 2
+            here = np.flatnonzero((cut == 0) & room & _contains(edges, first))
             rows = todo[here]
             hit = _contains(hashes, _span_hash(codes, rows, start[rows], size))
             cut[here[hit]] = size
@@ -151,74 +162,70 @@ def _joined(first: Column, second: Column) -> Column:
 
 
 def _drop_bracket(
-    codes: np.ndarray, end: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, Column]:
-    """Return codes and ends with a bracketed region cut out, and that region."""
-    opening = codes == ord("（")
-    has = opening.any(axis=1)
-    rows = np.flatnonzero(has)
-    left = opening[rows].argmax(axis=1)
-    closing = (codes[rows] == ord("）")) & (np.arange(_WIDTH) > left[:, None])
+    codes: np.ndarray, end: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, Column]:
+    """Cut a bracketed region out of ``rows`` of ``codes`` in place.
+
+    Returns the new span ends and the bracketed region of every row ("" if none).
+    """
+    subset = codes[rows]
+    left = (subset == ord("（")).argmax(axis=1)
+    closing = (subset == ord("）")) & (np.arange(_WIDTH) > left[:, None])
     right = np.where(closing.any(axis=1), closing.argmax(axis=1), _WIDTH)
     fits = (right < end[rows]) & (right - left - 1 >= 2) & (right - left - 1 <= 24)
-    rows, left, right = rows[fits], left[fits], right[fits]
-    inner = _column(codes[rows], left + 1, right)
-    valid = np.array(
-        [region_tokens(text) is not None for text in inner.texts] + [False]
-    )
-    keep = valid[inner.ids]
-    rows, left, right = rows[keep], left[keep], right[keep]
+    rows, left, right, subset = rows[fits], left[fits], right[fits], subset[fits]
+    inner = _column(subset, left + 1, right)
+    valid = np.array([region_tokens(text) is not None for text in inner.texts])
+    keep = valid[inner.ids] if len(inner.texts) else np.zeros(0, dtype=bool)
+    rows, left, right, subset = rows[keep], left[keep], right[keep], subset[keep]
 
     bracket_ids = np.zeros(len(codes), dtype=np.int64)
-    texts = ["", *inner.texts]
     bracket_ids[rows] = inner.ids[keep] + 1
     width = right - left + 1
     source = np.arange(_WIDTH)[None, :]
     source = np.where(source < left[:, None], source, source + width[:, None])
-    shifted = np.where(
-        source < _WIDTH,
-        codes[rows[:, None], np.minimum(source, _WIDTH - 1)],
-        0,
-    )
-    codes = codes.copy()
-    codes[rows] = shifted
+    picked = np.take_along_axis(subset, np.minimum(source, _WIDTH - 1), axis=1)
+    codes[rows] = np.where(source < _WIDTH, picked, 0)
     end = end.copy()
     end[rows] -= width
     distinct, ids = np.unique(bracket_ids, return_inverse=True)
+    texts = ["", *inner.texts]
     bracket = Column(ids.astype(np.int32), [texts[v] for v in distinct.tolist()])
-    return codes, end, bracket
+    return end, bracket
 
 
-def split_all(names: list[str]) -> dict[str, Column]:
+def split_all(names: pa.Array) -> dict[str, Column]:
     """Return region, brand, industry and form columns of normalised ``names``."""
     vocab = vocabulary()
-    fixed = np.array(names, dtype=f"<U{_WIDTH}")
-    codes = fixed.view(np.uint32).reshape(len(names), _WIDTH)
-    length = (codes != 0).sum(axis=1).astype(np.int64)
-    exact_rows = [
-        row
-        for row, name in enumerate(names)
-        if len(name) > _WIDTH
-        or name.count("（") > 1
-        or (name.endswith(BRANCH_ENDS) and vocab.branch_re.search(name))
-    ]
+    texts = names.to_pylist()
+    codes = np.array(texts, dtype=f"<U{_WIDTH}").view(np.uint32)
+    codes = codes.reshape(len(texts), _WIDTH)
+    length = np.minimum(pc.utf8_length(names).to_numpy(), _WIDTH).astype(np.int64)
+    exact_mask = pc.or_(
+        pc.greater(pc.utf8_length(names), _WIDTH),
+        pc.or_(
+            pc.greater(pc.count_substring(names, "（"), 1),
+            pc.match_substring_regex(names, vocab.branch_re.pattern),
+        ),
+    )
+    exact_rows = pc.indices_nonzero(exact_mask).to_numpy()
+    bracket_rows = pc.indices_nonzero(pc.match_substring(names, "（")).to_numpy()
 
-    end, form_cut = _peel_suffix(codes, length, _word_hashes(vocab.form_list))
-    codes, end, bracket = _drop_bracket(codes, end)
-    end, industry_cut = _peel_suffix(codes, end, _word_hashes(vocab.industries))
-    start = _peel_regions(codes, end, _word_hashes(vocab.regions))
-    form_start = length - form_cut
-    original = fixed.view(np.uint32).reshape(len(names), _WIDTH)
+    end, form_cut = _peel_suffix(codes, length, _word_hashes(vocab.form_list, True))
+    form = _column(codes, length - form_cut, length)
+    end, bracket = _drop_bracket(codes, end, bracket_rows)
+    end, industry_cut = _peel_suffix(codes, end, _word_hashes(vocab.industries, True))
+    start = _peel_regions(codes, end, _word_hashes(vocab.regions, False))
 
-    exact = {row: split_normalized(names[row]) for row in exact_rows}
-    zero = np.zeros(len(names), dtype=np.int64)
+    exact = {row: split_normalized(texts[row]) for row in exact_rows.tolist()}
+    del texts
+    zero = np.zeros(len(length), dtype=np.int64)
     # The bracketed region follows any prefix region, as in split_normalized.
-    region = _joined(_column(codes, zero, start), bracket)
     columns = {
-        "region": region,
+        "region": _joined(_column(codes, zero, start), bracket),
         "brand": _column(codes, start, end),
         "industry": _column(codes, end, end + industry_cut),
-        "form": _column(original, form_start, length),
+        "form": form,
     }
     return {
         field: _override(column, {r: getattr(p, field) for r, p in exact.items()})

@@ -113,6 +113,7 @@ _worker_screener: Screener | None = None
 def _init_worker(screener: Screener) -> None:
     global _worker_screener
     _worker_screener = screener
+    assert screener.scanner is not None  # compile before the first block arrives
 
 
 def _screen_block(block: CsvBlock, info: SourceInfo) -> Screened:
@@ -162,6 +163,9 @@ def _parallel(
 ) -> Iterator[Screened]:
     """Screen blocks in worker processes, at most two blocks ahead per worker."""
     context = multiprocessing.get_context("forkserver")
+    # Workers fork from a server that has imported the pipeline once, and
+    # pandas where installed: pyarrow loads it on its first array (~1 s).
+    context.set_forkserver_preload(["pandas", "finsentry.registry.pipeline"])
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(screener,)
     ) as pool:

@@ -44,7 +44,7 @@ class RawBatch:
     """Consecutive rows of a source as string columns, each row with its file line."""
 
     lines: np.ndarray
-    columns: dict[str, pa.Array]
+    columns: dict[str, pa.Array | pa.ChunkedArray]
     rejects: list[Reject] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -154,7 +154,7 @@ def _csv_blocks(handle: io.BufferedReader) -> Iterator[CsvBlock]:
 
 def parse_csv_block(block: CsvBlock, info: SourceInfo) -> RawBatch:
     """Parse one block into columns with exact file lines, refusing bad records."""
-    text = _decode_block(block, info)
+    text = _utf8_block(block, info)
     if text is None:
         return _parse_block_slowly(block, info)
 
@@ -166,42 +166,46 @@ def parse_csv_block(block: CsvBlock, info: SourceInfo) -> RawBatch:
 
     names = [f"c{i}" for i in range(len(info.header))]
     wanted = {canon: names[pos] for canon, pos in info.positions.items()}
-    table = pv.read_csv(
-        io.BytesIO(text),
-        read_options=pv.ReadOptions(column_names=names, use_threads=True),
-        parse_options=pv.ParseOptions(
-            delimiter=info.delimiter,
-            newlines_in_values=True,
-            invalid_row_handler=note_invalid,
-        ),
-        convert_options=pv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
-            include_columns=list(wanted.values()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
+    quoted = b'"' in text
+    try:
+        table = pv.read_csv(
+            io.BytesIO(text),
+            read_options=pv.ReadOptions(column_names=names, use_threads=True),
+            parse_options=pv.ParseOptions(
+                delimiter=info.delimiter,
+                newlines_in_values=quoted,
+                invalid_row_handler=note_invalid,
+            ),
+            convert_options=pv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                include_columns=list(wanted.values()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        # Invalid UTF-8 somewhere in the block: find and refuse those lines.
+        return _parse_block_slowly(block, info)
+    columns = {canon: table.column(col) for canon, col in wanted.items()}
+
+    # Without a quote character no field can hold a newline.
+    rows = table.num_rows
+    extra_newlines = (
+        _field_newlines(columns, rows) if quoted else np.zeros(rows, dtype=np.int64)
     )
-    columns = {
-        canon: table.column(col).combine_chunks() for canon, col in wanted.items()
-    }
-    extra_newlines = _field_newlines(columns, table.num_rows)
-    physical = table.num_rows + int(extra_newlines.sum())
+    physical = rows + int(extra_newlines.sum())
     if invalid or physical != text.count(b"\n") + (not text.endswith(b"\n")):
         # Blank lines, short rows or stray quotes: the exact reader finds each line.
         return _parse_block_slowly(block, info)
 
     offsets = np.concatenate(([0], np.cumsum(extra_newlines)[:-1]))
-    lines = block.first_line + np.arange(table.num_rows, dtype=np.int64) + offsets
+    lines = block.first_line + np.arange(rows, dtype=np.int64) + offsets
     return RawBatch(lines, columns)
 
 
-def _decode_block(block: CsvBlock, info: SourceInfo) -> bytes | None:
-    """Return the block as UTF-8 bytes, or None when some line does not decode."""
+def _utf8_block(block: CsvBlock, info: SourceInfo) -> bytes | None:
+    """Return the block as UTF-8 bytes (pyarrow checks them), None if undecodable."""
     if info.encoding == "utf-8":
-        try:
-            block.data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
         return block.data
     try:
         return block.data.decode(info.encoding).encode("utf-8")

@@ -1,5 +1,6 @@
 import pytest
 
+from finsentry.registry import clauses
 from finsentry.registry.clauses import exclusion_spans, inside
 
 
@@ -97,3 +98,19 @@ def test_spans_are_sorted_and_disjoint() -> None:
     assert spans == sorted(spans)
     assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
     assert _excluded("咨询（不含金融）") == ["不含金融"]
+
+
+def test_piecewise_spans_equal_whole_scope_analysis() -> None:
+    from finsentry.demo.generator import generate_firms
+
+    scopes = [f.scope for f in generate_firms(3000, seed=7)]
+    scopes += [
+        "投资咨询（不含金融）；理财产品销售",
+        "（不得从事吸收存款；集资收款等金融业务）理财",
+        "a）b（c；金融",
+        "不得从事金融，理财等业务；支付结算",
+        "理财。除金融、证券外；P2P",
+    ]
+
+    for scope in scopes:
+        assert clauses.exclusion_spans(scope) == clauses._find_spans(scope), scope

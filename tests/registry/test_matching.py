@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from finsentry.registry.matching import NameIndex, NameMatch
+from finsentry.registry.name_bulk import split_all
 from finsentry.registry.name_parts import NameParts, expand_industry, split_name
 
 FIRMS = [
@@ -231,3 +233,33 @@ def test_compact_folds_additions_into_arrays() -> None:
     compacted = index.compact()
     assert len(compacted) == len(index)
     assert top_key(compacted, "瑞丰网贷") == "NEW1"
+
+
+BULK_NAMES = [
+    "吉林礼祥友金融服务有限公司",
+    "长春市南关区鑫汇网络科技有限责任公司",
+    "鑫汇（吉林）金融信息服务有限公司",
+    "长春市鑫汇（吉林）金融服务有限公司",
+    "鑫汇（金华）金融服务有限公司",
+    "鑫汇（吉）金融服务有限公司",
+    "长春藤投资管理有限公司",
+    "吉林金融服务有限公司",
+    "九台市铭方永汽车修理部",
+    "深圳融通金融信息服务有限责任公司长春分公司",
+    "长春市长春高新技术产业开发区小廖快餐店",
+    "某某合伙企业（有限合伙）",
+    "吉林省长春市朝阳区一个名字很长很长很长很长很长的字号网络科技有限公司",
+    "鑫汇",
+    "汇",
+    "",
+]
+
+
+def test_bulk_split_agrees_with_split_name() -> None:
+    names = pa.array(BULK_NAMES * 3, type=pa.large_string())
+    columns = split_all(names)
+    for row, name in enumerate(names.to_pylist()):
+        bulk = NameParts(
+            *(columns[f].texts[columns[f].ids[row]] for f in NameParts._fields)
+        )
+        assert bulk == split_name(name)
