@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +32,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from finsentry.registry.name_bulk import Column, split_all
-from finsentry.registry.name_keys import KeyTable, query_keys, ranges
+from finsentry.registry.name_bulk import split_all, vocab_ids
+from finsentry.registry.name_keys import KeyTable, key_array, query_keys, ranges
 from finsentry.registry.name_overlay import Overlay
 from finsentry.registry.name_parts import NameParts, split_normalized
 from finsentry.registry.name_scoring import (
@@ -43,6 +43,8 @@ from finsentry.registry.name_scoring import (
     candidate_pairs,
     explain,
     hypotheses,
+    keep_best,
+    score_floor,
 )
 from finsentry.registry.normalize import normalize_name, normalize_names
 
@@ -128,9 +130,9 @@ class NameIndex:
         size = len(keys)
         columns = split_all(normalize_names(name_array))
         row_brand = columns["brand"].ids
-        row_industry = _vocab_ids(columns["industry"], vocab.industry_id, np.int16)
-        row_region = _vocab_ids(columns["region"], vocab.region_id, np.int32)
-        row_form = _vocab_ids(columns["form"], vocab.form_id, np.int16)
+        row_industry = vocab_ids(columns["industry"], vocab.industry_id, np.int16)
+        row_region = vocab_ids(columns["region"], vocab.region_id, np.int32)
+        row_form = vocab_ids(columns["form"], vocab.form_id, np.int16)
         brands = columns["brand"].texts
         del columns
 
@@ -145,7 +147,7 @@ class NameIndex:
             np.int64
         )
         index = cls(
-            keys=_key_array(keys)[order],
+            keys=key_array(keys)[order],
             names=pc.take(name_array, order),
             row_region=row_region[order],
             row_form=row_form[order],
@@ -246,7 +248,7 @@ class NameIndex:
         # hair better than a regional namesake: it only breaks ties.
         bare = np.where(weights[:, 2] == 0, 0.3, 0.0)
         upper = base + weights[hyp, 2] + weights[hyp, 3] + bare[hyp]
-        floor = _floor(base, hyp, limit)
+        floor = score_floor(base, hyp, limit)
         if floor > 0:
             kept = np.flatnonzero(upper > floor)
             groups, hyp, base, upper = groups[kept], hyp[kept], base[kept], upper[kept]
@@ -274,7 +276,7 @@ class NameIndex:
                 + np.where(region == 0, bare[row_hyp], 0.0)
             )
             score[~self._alive[rows]] = -1.0
-            best = _keep_best(best, (score, rows, row_hyp), limit * 4)
+            best = keep_best(best, (score, rows, row_hyp), limit * 4)
         scores, rows, row_hyp = best
         live = scores >= 0
         return [
@@ -396,49 +398,3 @@ class NameIndex:
             ):
                 index.add(key, name)
         return index
-
-
-def _keep_best(
-    best: tuple[np.ndarray, np.ndarray, np.ndarray],
-    batch: tuple[np.ndarray, np.ndarray, np.ndarray],
-    keep: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return up to ``keep`` distinct rows of both sets, best score first."""
-    scores, rows, hyps = (np.concatenate(p) for p in zip(best, batch, strict=True))
-    if len(scores) > keep:
-        top = np.argpartition(-scores, keep)[:keep]
-        scores, rows, hyps = scores[top], rows[top], hyps[top]
-    order = np.argsort(-scores, kind="stable")
-    # One firm reached through two readings keeps its better score only.
-    _, first = np.unique(rows[order], return_index=True)
-    order = order[np.sort(first)]
-    return scores[order], rows[order], hyps[order]
-
-
-def _floor(base: np.ndarray, hyp: np.ndarray, limit: int) -> float:
-    """Return a score the limit-th best firm is sure to reach, or 0.
-
-    Within one reading the groups are distinct firms, and every group scores at
-    least its base on its first row: the limit-th best base of any one reading
-    bounds the final cut from below.
-    """
-    floor = 0.0
-    for reading in np.unique(hyp).tolist():
-        bases = base[hyp == reading]
-        if len(bases) >= limit:
-            floor = max(floor, float(np.partition(bases, -limit)[-limit]))
-    return floor
-
-
-def _vocab_ids(column: Column, to_id: Callable[[str], int], dtype: type) -> np.ndarray:
-    """Return per-row vocabulary ids for a column of part texts."""
-    mapping = np.array([to_id(text) for text in column.texts], dtype=dtype)
-    return mapping[column.ids]
-
-
-def _key_array(keys: list[str]) -> np.ndarray:
-    """Return the credit codes as a fixed-width bytes array."""
-    try:
-        return np.array(keys, dtype=np.bytes_)  # ASCII, as every USCC is
-    except UnicodeEncodeError:
-        return np.array([key.encode("utf-8") for key in keys], dtype=np.bytes_)

@@ -12,7 +12,7 @@ checks that both agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -231,3 +231,9 @@ def split_all(names: pa.Array) -> dict[str, Column]:
         field: _override(column, {r: getattr(p, field) for r, p in exact.items()})
         for field, column in columns.items()
     }
+
+
+def vocab_ids(column: Column, to_id: Callable[[str], int], dtype: type) -> np.ndarray:
+    """Return per-row vocabulary ids for a column of part texts."""
+    mapping = np.array([to_id(text) for text in column.texts], dtype=dtype)
+    return mapping[column.ids]

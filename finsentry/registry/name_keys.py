@@ -112,3 +112,11 @@ class KeyTable:
         counts[counts > _MAX_POSTING] = 0
         which = np.repeat(np.arange(len(keys)), counts)
         return which, self.brands[ranges(low, counts)]
+
+
+def key_array(keys: list[str]) -> np.ndarray:
+    """Return the credit codes as a fixed-width bytes array."""
+    try:
+        return np.array(keys, dtype=np.bytes_)  # ASCII, as every USCC is
+    except UnicodeEncodeError:
+        return np.array([key.encode("utf-8") for key in keys], dtype=np.bytes_)

@@ -20,9 +20,6 @@ from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 import yaml
 from rapidfuzz.distance import Levenshtein
 
@@ -44,7 +41,6 @@ _PLAIN_SUFFIXES = (
 )
 IMPLIED = "~"  # marks a region token implied by a smaller unit, never written
 _LEVEL_CHARS = frozenset("省市县区")
-_LEVEL_ARRAY = pa.array(sorted(_LEVEL_CHARS), type=pa.large_string())
 BRANCH_ENDS = ("公司", "行", "部", "所", "处", "社")
 _BRACKET_RE = re.compile(r"（([^（）]{2,24})）")
 
@@ -223,108 +219,6 @@ def split_normalized(name: str) -> NameParts:
             break
     region = rest[:end] + region
     return NameParts(region=region, brand=rest[end:], industry=industry, form=form)
-
-
-def split_many(names: pa.Array) -> dict[str, pa.Array]:
-    """Return region, brand, industry and form arrays of normalised ``names``.
-
-    The same rules as `split_normalized`, run as Arrow string kernels one
-    candidate length at a time (a Python loop over 3 million names takes most
-    of a minute). Names with brackets or branch tails, a minority, go through
-    `split_normalized` itself.
-    """
-    vocab = vocabulary()
-    rest, form = _peel_suffix(names, vocab.form_list)
-    rest, industry = _peel_suffix(rest, vocab.industries)
-    region = pa.nulls(len(names), names.type).fill_null("")
-    starts = sorted({word[0] for word in vocab.regions})
-    todo = pc.indices_nonzero(
-        pc.is_in(pc.utf8_slice_codeunits(rest, 0, 1), value_set=pa.array(starts))
-    )
-    # Each round peels one region name; only rows that lost one go round again.
-    while len(todo):
-        left, piece = _peel_prefix(rest.take(todo), vocab.regions)
-        hit = pc.not_equal(piece, "")
-        todo, left, piece = todo.filter(hit), left.filter(hit), piece.filter(hit)
-        mask = _mask(len(names), todo)
-        rest = pc.replace_with_mask(rest, mask, left)
-        joined = pc.binary_join_element_wise(region.take(todo), piece, "")
-        region = pc.replace_with_mask(region, mask, joined)
-    parts = {"region": region, "brand": rest, "industry": industry, "form": form}
-
-    special = pc.or_(
-        pc.match_substring(names, "（"),
-        pc.match_substring_regex(names, vocab.branch_re.pattern),
-    )
-    rows = pc.indices_nonzero(special)
-    if len(rows):
-        exact = [split_normalized(n) for n in names.take(rows).to_pylist()]
-        for field, values in zip(
-            NameParts._fields, zip(*exact, strict=True), strict=True
-        ):
-            replacement = pa.array(values, type=names.type)
-            parts[field] = pc.replace_with_mask(parts[field], special, replacement)
-    return parts
-
-
-def _peel_suffix(texts: pa.Array, words: Iterable[str]) -> tuple[pa.Array, pa.Array]:
-    """Return (rest, suffix) cutting the longest of ``words`` that leaves two chars."""
-    lengths = pc.utf8_length(texts)
-    cut = pa.nulls(len(texts), texts.type)
-    rest = texts
-    for size, group in _by_length(words):
-        tail = pc.utf8_slice_codeunits(texts, start=-size)
-        hit = pc.and_(
-            pc.and_(
-                pc.is_in(tail, value_set=group), pc.greater_equal(lengths, size + 2)
-            ),
-            pc.is_null(cut),
-        )
-        cut = pc.if_else(hit, tail, cut)
-        rest = pc.if_else(
-            hit, pc.utf8_slice_codeunits(texts, start=0, stop=-size), rest
-        )
-    return rest, cut.fill_null("")
-
-
-def _peel_prefix(texts: pa.Array, words: Iterable[str]) -> tuple[pa.Array, pa.Array]:
-    """Return (rest, prefix) cutting one region name (and level character) in front."""
-    lengths = pc.utf8_length(texts)
-    cut = pa.nulls(len(texts), texts.type)
-    rest = texts
-    for size, group in _by_length(words):
-        head = pc.utf8_slice_codeunits(texts, start=0, stop=size)
-        fits = pc.greater_equal(lengths, size + 2)
-        hit = pc.and_(pc.and_(pc.is_in(head, value_set=group), fits), pc.is_null(cut))
-        after = pc.utf8_slice_codeunits(texts, start=size, stop=size + 1)
-        level = pc.and_(
-            pc.and_(hit, pc.is_in(after, value_set=_LEVEL_ARRAY)),
-            pc.greater(lengths, size + 2),
-        )
-        longer = pc.binary_join_element_wise(head, after, "")
-        cut = pc.if_else(level, longer, pc.if_else(hit, head, cut))
-        shorter = pc.utf8_slice_codeunits(texts, start=size)
-        rest = pc.if_else(hit, shorter, rest)
-        rest = pc.if_else(level, pc.utf8_slice_codeunits(texts, start=size + 1), rest)
-    return rest, cut.fill_null("")
-
-
-def _mask(size: int, rows: pa.Array) -> pa.Array:
-    """Return a boolean array of ``size`` that is true at ``rows``."""
-    mask = np.zeros(size, dtype=bool)
-    mask[rows.to_numpy()] = True
-    return pa.array(mask)
-
-
-def _by_length(words: Iterable[str]) -> list[tuple[int, pa.Array]]:
-    """Return ``words`` grouped by length as Arrow arrays, longest first."""
-    groups: dict[int, list[str]] = {}
-    for word in words:
-        groups.setdefault(len(word), []).append(word)
-    return [
-        (size, pa.array(groups[size], type=pa.large_string()))
-        for size in sorted(groups, reverse=True)
-    ]
 
 
 def split_name(name: str) -> NameParts:

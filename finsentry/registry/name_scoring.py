@@ -268,3 +268,35 @@ def explain(hyp: Hypothesis, parts: NameParts, region: tuple[str, ...]) -> str:
     if hyp.form and hyp.form != parts.form:
         pieces.append(f"组织形式不同（“{parts.form or '无'}”）")
     return "；".join(pieces)
+
+
+def keep_best(
+    best: tuple[np.ndarray, np.ndarray, np.ndarray],
+    batch: tuple[np.ndarray, np.ndarray, np.ndarray],
+    keep: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return up to ``keep`` distinct rows of both sets, best score first."""
+    scores, rows, hyps = (np.concatenate(p) for p in zip(best, batch, strict=True))
+    if len(scores) > keep:
+        top = np.argpartition(-scores, keep)[:keep]
+        scores, rows, hyps = scores[top], rows[top], hyps[top]
+    order = np.argsort(-scores, kind="stable")
+    # One firm reached through two readings keeps its better score only.
+    _, first = np.unique(rows[order], return_index=True)
+    order = order[np.sort(first)]
+    return scores[order], rows[order], hyps[order]
+
+
+def score_floor(base: np.ndarray, hyp: np.ndarray, limit: int) -> float:
+    """Return a score the limit-th best firm is sure to reach, or 0.
+
+    Within one reading the groups are distinct firms, and every group scores at
+    least its base on its first row: the limit-th best base of any one reading
+    bounds the final cut from below.
+    """
+    floor = 0.0
+    for reading in np.unique(hyp).tolist():
+        bases = base[hyp == reading]
+        if len(bases) >= limit:
+            floor = max(floor, float(np.partition(bases, -limit)[-limit]))
+    return floor

@@ -82,7 +82,14 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
     count = len(raw)
     rejects = list(raw.rejects)
     empty = pa.array([""] * count, type=pa.string())
-    col = {c: pc.utf8_trim_whitespace(raw.columns.get(c, empty)) for c in _ALL}
+    # The scope is kept as registered (hit offsets point into it); trimming
+    # the largest column would copy it for nothing.
+    col = {
+        c: raw.columns.get(c, empty)
+        if c == "scope"
+        else pc.utf8_trim_whitespace(raw.columns.get(c, empty))
+        for c in _ALL
+    }
     lines = raw.lines
     bad = np.zeros(count, dtype=bool)
 
@@ -111,7 +118,6 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
             rejects.append(Reject(int(lines[i]), codes[int(i)].as_py(), kind, reason))
         bad |= failed
 
-    keep = pa.array(np.flatnonzero(~bad))
     region = _region_codes(codes, col["region"])
     placed, region_warnings = _placement(region)
     capital = parsed["registered_capital"]
@@ -142,7 +148,9 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
             "status": parsed["status"],
             "warnings": warnings,
         }
-    ).take(keep)
+    )
+    if bad.any():
+        table = table.take(pa.array(np.flatnonzero(~bad)))
     rejects.sort(key=lambda r: r.line)
     warned = pc.sum(pc.greater(pc.utf8_length(table["warnings"]), 0)).as_py() or 0
     return ValidBatch(table, rejects, warned)
