@@ -53,6 +53,8 @@ logger = logging.getLogger(__name__)
 # Rows scored in the first batch before checking whether the remaining groups
 # can still reach the top; each later batch is four times larger.
 _FIRST_BATCH_ROWS = 4_096
+# Bumped whenever the saved arrays change meaning; older files must be rebuilt.
+_FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -349,6 +351,7 @@ class NameIndex:
         with open(path, "wb") as handle:
             np.savez(
                 handle,
+                format_version=np.array(_FORMAT_VERSION),
                 keys=self._keys,
                 name_offsets=offsets - offsets[0],
                 name_data=data[offsets[0] : offsets[-1]],
@@ -364,13 +367,19 @@ class NameIndex:
                 key_brand=self._table.brands,
                 overlay_keys=overlay_keys,
                 overlay_names=overlay_names,
-                **self._vocab.arrays(),
+                **self._vocab.arrays(),  # type: ignore[arg-type]  # numpy stub
             )
 
     @classmethod
     def load(cls, path: str | Path) -> NameIndex:
         """Return the index saved at ``path`` by `save`."""
         with np.load(path, allow_pickle=False) as saved:
+            version = int(saved["format_version"]) if "format_version" in saved else 0
+            if version != _FORMAT_VERSION:
+                raise ValueError(
+                    f"{path}: name index format {version}, expected "
+                    f"{_FORMAT_VERSION}; rebuild it from the registry"
+                )
             offsets = saved["name_offsets"]
             names = pa.LargeStringArray.from_buffers(
                 len(offsets) - 1,

@@ -235,5 +235,5 @@ def split_all(names: pa.Array) -> dict[str, Column]:
 
 def vocab_ids(column: Column, to_id: Callable[[str], int], dtype: type) -> np.ndarray:
     """Return per-row vocabulary ids for a column of part texts."""
-    mapping = np.array([to_id(text) for text in column.texts], dtype=dtype)
+    mapping: np.ndarray = np.array([to_id(t) for t in column.texts], dtype=dtype)
     return mapping[column.ids]

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
 
 from finsentry.registry.name_keys import brand_keys
 from finsentry.registry.name_parts import NameParts
@@ -22,6 +21,7 @@ from finsentry.registry.name_scoring import (
     PartVocabulary,
     QueryContext,
     brand_evidence,
+    brand_similarity,
 )
 
 
@@ -107,9 +107,7 @@ class Overlay:
         scored = []
         for hyp, key in reached:
             firm = self._firms[key]
-            similarity = Levenshtein.normalized_similarity(
-                hyps[hyp].brand, firm.parts.brand
-            )
+            similarity = brand_similarity(hyps[hyp].brand, firm.parts.brand)
             if similarity < MIN_BRAND_SIMILARITY:
                 continue
             similarity = brand_evidence(hyps[hyp], similarity)

@@ -237,19 +237,26 @@ def industry_similarity(query: str, registered: str) -> float:
     """Return how well a loose industry text agrees with a registered phrase, 0-1."""
     if not query or not registered:
         return 0.0
+    known = vocabulary().industries
     best = 0.0
     for phrase in expand_industry(query):
         if phrase == registered:
             return 1.0
-        if phrase in registered:
-            # 金融信息服务 inside 房地产金融信息服务: the same business, narrower.
+        if len(phrase) >= 2 and registered.startswith(phrase):
+            # 教育 for 教育咨询: people keep the first word of the industry.
             best = max(best, 0.8)
-        elif phrase.startswith(registered):
+        elif phrase in known and phrase in registered:
+            # 金融信息服务 inside 房地产金融信息服务: the same business, narrower.
+            # Unknown fragments (融信息服务, 品) are a split gone wrong instead.
+            best = max(best, 0.8)
+        elif len(registered) >= 2 and phrase.startswith(registered):
             # 物流服务 for 物流: the loose name says more than the register.
             best = max(best, 0.6)
-        elif len(registered) >= 3 and Levenshtein.distance(phrase, registered) == 1:
+        elif len(phrase) == len(registered) >= 3 and (
+            Levenshtein.distance(phrase, registered) == 1
+        ):
             # A slip inside the industry words (金融服物); any other overlap,
-            # such as 元物业服务 with a 字号 character left on, or 金融服务外包
+            # such as 铭餐饮管理 with a 字号 character left on, or 金融服务外包
             # against 金融信息服务, is another industry.
             best = max(best, 0.7)
     return best

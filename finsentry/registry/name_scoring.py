@@ -80,6 +80,16 @@ def hypotheses(text: str) -> list[Hypothesis]:
     return found
 
 
+def brand_similarity(loose: str, registered: str) -> float:
+    """Return 1 - edits / length of the loose 字号, floored at 0.
+
+    Dividing by the loose 字号 alone, not the longer of the two, keeps an
+    inserted character (誉越 → 誉富越) from looking closer than a substituted
+    one (誉越 → 誉华): both are one slip in a two-character 字号.
+    """
+    return max(0.0, 1.0 - Levenshtein.distance(loose, registered) / len(loose))
+
+
 def brand_evidence(hyp: Hypothesis, similarity: float) -> float:
     """Return the 字号 score of a reading: squared when the 字号 stands alone.
 
@@ -212,7 +222,10 @@ def candidate_pairs(
     found: tuple[np.ndarray, np.ndarray],
     brands: pa.LargeStringArray,
 ) -> np.ndarray:
-    """Return (reading, 字号 id, 字号 evidence) for each close enough pair."""
+    """Return (reading, 字号 id, 字号 evidence) for each close enough pair.
+
+    The similarity is `brand_similarity`, computed for a batch in rapidfuzz.
+    """
     which, brand_ids = found
     code = np.unique((owners[which] << 32) | brand_ids.astype(np.int64))
     hyp_col = code >> 32
@@ -222,11 +235,10 @@ def candidate_pairs(
     bounds = np.searchsorted(hyp_col, np.arange(len(hyps) + 1))
     for hyp, (low, high) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
         if high > low:
-            sims[low:high] = process.cdist(
-                [hyps[hyp].brand],
-                names[low:high],
-                scorer=Levenshtein.normalized_similarity,
+            edits = process.cdist(
+                [hyps[hyp].brand], names[low:high], scorer=Levenshtein.distance
             )[0]
+            sims[low:high] = np.maximum(0.0, 1.0 - edits / len(hyps[hyp].brand))
     keep = sims >= MIN_BRAND_SIMILARITY
     alone = np.array([not (h.industry or h.tokens) for h in hyps])[hyp_col]
     sims = np.where(alone, sims**2, sims)  # as in brand_evidence

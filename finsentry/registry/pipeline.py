@@ -112,6 +112,8 @@ _worker_screener: Screener | None = None
 
 def _init_worker(screener: Screener) -> None:
     global _worker_screener
+    # One process per core already: pyarrow's own threads would only compete.
+    pa.set_cpu_count(1)
     _worker_screener = screener
     assert screener.scanner is not None  # compile before the first block arrives
 

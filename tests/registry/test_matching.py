@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
 from finsentry.registry.matching import NameIndex, NameMatch
 from finsentry.registry.name_bulk import split_all
-from finsentry.registry.name_parts import NameParts, expand_industry, split_name
+from finsentry.registry.name_parts import (
+    NameParts,
+    expand_industry,
+    industry_similarity,
+    split_name,
+)
 
 FIRMS = [
     ("91220101MA0000001X", "吉林礼祥友金融服务有限公司"),
@@ -225,6 +231,31 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert len(loaded) == len(index)
     for query in ("礼祥友金服", "长春鑫汇", "瑞丰网贷", "鑫会投资"):
         assert loaded.search(query) == index.search(query)
+
+
+def test_load_refuses_a_file_of_another_format(tmp_path: Path) -> None:
+    path = tmp_path / "old.npz"
+    np.savez(path, format_version=np.array(0))
+    with pytest.raises(ValueError, match="rebuild"):
+        NameIndex.load(path)
+
+
+@pytest.mark.parametrize(
+    ("loose", "registered", "agrees"),
+    [
+        ("金服", "金融服务", True),
+        ("教育", "教育咨询", True),  # first word of the industry
+        ("金融信息服务", "房地产金融信息服务", True),  # narrower registered phrase
+        ("品", "人参制品", False),  # one character is a split gone wrong
+        ("融信息服务", "金融信息服务", False),  # fragment with a character lost
+        ("铭餐饮管理", "餐饮管理", False),  # 字号 character left on
+        ("金融服务外包", "金融信息服务", False),  # another industry
+    ],
+)
+def test_industry_similarity_credits_real_agreement_only(
+    loose: str, registered: str, agrees: bool
+) -> None:
+    assert (industry_similarity(loose, registered) > 0) == agrees
 
 
 def test_compact_folds_additions_into_arrays() -> None:

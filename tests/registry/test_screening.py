@@ -260,7 +260,9 @@ def test_batch_rejects_arrays_of_different_length(scanner: KeywordScanner) -> No
         screen_batch(short, pa.array(["x", "y"]), short, scanner)
 
 
-@pytest.mark.parametrize("scope", ["金 融信息服务", "金\u3000融信息服务", "P 2 P网络借贷"])
+@pytest.mark.parametrize(
+    "scope", ["金 融信息服务", "金\u3000融信息服务", "P 2 P网络借贷"]
+)
 def test_stray_space_inside_a_scope_word_still_hits(scope: str) -> None:
     scanner = KeywordScanner(WordList.default())
 
