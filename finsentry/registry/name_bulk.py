@@ -14,16 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from finsentry.registry.name_keys import key_array
 from finsentry.registry.name_parts import (
     region_tokens,
     split_normalized,
     vocabulary,
 )
+from finsentry.registry.name_scoring import PartVocabulary
+from finsentry.registry.normalize import normalize_names
 
 _WIDTH = 32  # names longer than this take the exact path
 _MULTIPLIER = np.uint64(0x100000001B3)
@@ -237,3 +241,41 @@ def vocab_ids(column: Column, to_id: Callable[[str], int], dtype: type) -> np.nd
     """Return per-row vocabulary ids for a column of part texts."""
     mapping: np.ndarray = np.array([to_id(t) for t in column.texts], dtype=dtype)
     return mapping[column.ids]
+
+
+def lay_out(
+    keys: list[str], names: pa.LargeStringArray, vocab: PartVocabulary
+) -> dict[str, Any]:
+    """Return the row and group arrays of a `NameIndex` over ``keys`` and ``names``.
+
+    Rows are sorted by 字号, industry and region; ``brand_groups`` gives each
+    字号 its run of groups (rows of one 字号 and industry), ``group_rows`` each
+    group its run of rows. ``vocab`` learns the industries, regions and forms.
+    """
+    size = len(keys)
+    columns = split_all(normalize_names(names))
+    row_brand = columns["brand"].ids
+    row_industry = vocab_ids(columns["industry"], vocab.industry_id, np.int16)
+    row_region = vocab_ids(columns["region"], vocab.region_id, np.int32)
+    row_form = vocab_ids(columns["form"], vocab.form_id, np.int16)
+    brands = columns["brand"].texts
+    del columns
+
+    order = np.lexsort((row_region, row_industry, row_brand))
+    row_brand, row_industry = row_brand[order], row_industry[order]
+    starts = np.flatnonzero((np.diff(row_brand) != 0) | (np.diff(row_industry) != 0))
+    group_rows = np.zeros(len(starts) + 2 if size else 1, dtype=np.int64)
+    group_rows[1:-1] = starts + 1
+    group_rows[-1] = size
+    first_brand = row_brand[group_rows[:-1]]
+    brand_groups = np.searchsorted(first_brand, np.arange(len(brands) + 1))
+    return {
+        "keys": key_array(keys)[order],
+        "names": pc.take(names, order),
+        "row_region": row_region[order],
+        "row_form": row_form[order],
+        "brands": pa.array(brands, type=pa.large_string()),
+        "brand_groups": brand_groups.astype(np.int64),
+        "group_rows": group_rows,
+        "group_industry": row_industry[group_rows[:-1]],
+    }

@@ -65,18 +65,21 @@ def hypotheses(text: str) -> list[Hypothesis]:
     parts = split_normalized(text)
     tokens = region_tokens(parts.region) or () if parts.region else ()
     core = parts.brand + parts.industry
-    readings = [(parts.region, tokens, core)]
+    readings = [(parts.region, tokens, core, parts.form)]
     if parts.region and text.startswith(parts.region):
         # The "region" may open the 字号 itself (长白山, 松原).
-        readings.append(("", (), parts.region + core))
+        readings.append(("", (), parts.region + core, parts.form))
+    if 0 < len(parts.form) <= 2:
+        # A one-character "form" may end an industry word: 汇润酒店 is 酒店管理.
+        readings.append((parts.region, tokens, core + parts.form, ""))
     found: list[Hypothesis] = []
-    for region, region_parts, letters in readings:
+    for region, region_parts, letters, form in readings:
         longest = min(len(letters), _MAX_BRAND_CHARS)
         for cut in range(2, longest + 1):
             brand, industry = letters[:cut], letters[cut:]
-            found.append(Hypothesis(region, region_parts, brand, industry, parts.form))
+            found.append(Hypothesis(region, region_parts, brand, industry, form))
         if len(letters) < 2:
-            found.append(Hypothesis(region, region_parts, letters, "", parts.form))
+            found.append(Hypothesis(region, region_parts, letters, "", form))
     return found
 
 

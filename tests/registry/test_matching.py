@@ -190,9 +190,23 @@ def test_match_explains_itself_in_chinese(index: NameIndex) -> None:
     assert best == NameMatch(
         key="91220101MA0000001X",
         name="吉林礼祥友金融服务有限公司",
-        score=100.0,
+        score=96.3,  # through the abbreviation table, just short of exact words
         why="字号“礼祥友”一致；行业“金融服务”≈“金服”",
     )
+
+
+def test_one_character_form_may_end_the_industry() -> None:
+    index = NameIndex.build(
+        [("K1", "汇润（长春）酒店管理有限公司"), ("K2", "长春市南关区汇润美发店")]
+    )
+    assert top_key(index, "汇润酒店") == "K1"
+
+
+def test_exact_industry_words_beat_an_abbreviation_reading() -> None:
+    index = NameIndex.build(
+        [("K1", "鹏金（吉林）供应链管理有限公司"), ("K2", "吉林市鹏金物流有限公司")]
+    )
+    assert top_key(index, "鹏金物流") == "K2"
 
 
 def test_unrelated_name_finds_nothing(index: NameIndex) -> None:
@@ -256,6 +270,13 @@ def test_industry_similarity_credits_real_agreement_only(
     loose: str, registered: str, agrees: bool
 ) -> None:
     assert (industry_similarity(loose, registered) > 0) == agrees
+
+
+def test_empty_index_accepts_additions() -> None:
+    index = NameIndex.build([])
+    assert index.search("鑫汇") == []
+    index.add("K1", "鑫汇投资管理有限公司")
+    assert top_key(index, "鑫汇投资") == "K1"
 
 
 def test_compact_folds_additions_into_arrays() -> None:
