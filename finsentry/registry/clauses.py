@@ -138,30 +138,33 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-# Sentence stops that no clause pattern crosses at bracket depth zero; the
-# pieces between them are analysed apart, so a standard clause seen once
+# Sentence stops at bracket depth zero: no clause pattern crosses one, so the
+# pieces between them are analysed apart, and a standard clause seen once
 # (the same 不得从事… text recurs across thousands of firms) is a cache hit.
-_PIECE_STOP = re.compile(r"[；;。]")
-_BRACKET = re.compile("[" + re.escape("".join(OPEN_BRACKETS | CLOSE_BRACKETS)) + "]")
+_STOPS = "；;。"
+_MARKS = re.compile(
+    "[" + re.escape(_STOPS + "".join(OPEN_BRACKETS | CLOSE_BRACKETS)) + "]"
+)
 
 
 def _pieces(scope: str) -> list[tuple[int, str]] | None:
-    """Return (offset, text) pieces split at depth-zero stops, or None if unsure."""
+    """Return (offset, text) pieces split at depth-zero stops; None if unbalanced."""
     pieces = []
-    start = 0
-    for stop in _PIECE_STOP.finditer(scope):
-        pieces.append((start, scope[start : stop.start()]))
-        start = stop.end()
-    pieces.append((start, scope[start:]))
-    for _, text in pieces:
-        depth = 0
-        for bracket in _BRACKET.findall(text):
-            depth += 1 if bracket in OPEN_BRACKETS else -1
+    start = depth = 0
+    for mark in _MARKS.finditer(scope):
+        char = mark.group()
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS:
+            depth -= 1
             if depth < 0:
                 return None
-        if depth:
-            # A stop inside brackets: only the whole scope gives the right spans.
-            return None
+        elif depth == 0:
+            pieces.append((start, scope[start : mark.start()]))
+            start = mark.end()
+    if depth:
+        return None
+    pieces.append((start, scope[start:]))
     return pieces
 
 

@@ -310,8 +310,8 @@ def score_floor(base: np.ndarray, hyp: np.ndarray, limit: int) -> float:
     bounds the final cut from below.
     """
     floor = 0.0
-    for reading in np.unique(hyp).tolist():
+    counts = np.bincount(hyp)
+    for reading in np.flatnonzero(counts >= limit).tolist():
         bases = base[hyp == reading]
-        if len(bases) >= limit:
-            floor = max(floor, float(np.partition(bases, -limit)[-limit]))
+        floor = max(floor, float(np.partition(bases, -limit)[-limit]))
     return floor
