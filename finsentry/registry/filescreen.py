@@ -62,7 +62,7 @@ def screen_file(
     """Screen a registry file into OUT (a row per accepted record) and rejects."""
     started = time.perf_counter()
     workers = default_workers() if workers is None else workers
-    info, batches = screened_batches(source, screener, workers)
+    info, batches = screened_batches(source, screener, workers, OUT_COLUMNS)
     summary = ScreenSummary(str(source), info.encoding)
     log.info(
         "screening started source=%s encoding=%s workers=%d",

@@ -9,7 +9,7 @@ codes, so results equal a single-process run.
 import logging
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,9 +99,13 @@ def screen_table(table: pa.Table, screener: Screener) -> Screened:
     return Screened(table, results, [])
 
 
-def _screen_raw(raw: RawBatch, screener: Screener) -> Screened:
+def _screen_raw(
+    raw: RawBatch, screener: Screener, columns: Sequence[str] | None = None
+) -> Screened:
     valid = validate_batch(raw)
     screened = screen_table(valid.table, screener)
+    if columns is not None:
+        screened.table = screened.table.select(list(columns))
     screened.rejects = valid.rejects
     screened.warned = valid.warned
     return screened
@@ -118,25 +122,38 @@ def _init_worker(screener: Screener) -> None:
     assert screener.scanner is not None  # compile before the first block arrives
 
 
-def _screen_block(block: CsvBlock, info: SourceInfo) -> Screened:
+def _screen_block(
+    block: CsvBlock, info: SourceInfo, columns: Sequence[str] | None
+) -> Screened:
     assert _worker_screener is not None
-    return _screen_raw(sources.parse_csv_block(block, info), _worker_screener)
+    raw = sources.parse_csv_block(block, info)
+    return _screen_raw(raw, _worker_screener, columns)
 
 
 def screened_batches(
-    path: Path, screener: Screener, workers: int = 1
+    path: Path,
+    screener: Screener,
+    workers: int = 1,
+    columns: Sequence[str] | None = None,
 ) -> tuple[SourceInfo, Iterator[Screened]]:
-    """Open a registry file; return its info and the screened batches in file order."""
+    """Open a registry file; return its info and the screened batches in file order.
+
+    `columns` keeps only those columns (plus `uscc` and `line`), so workers
+    send back no more than the caller writes.
+    """
     info, items = sources.open_source(path)
     guard = DuplicateGuard()
+    if columns is not None:
+        columns = list(dict.fromkeys(["uscc", "line", *columns]))
     if info.kind != "csv":
-        stream = (_screen_raw(raw, screener) for raw in items)
+        stream = (_screen_raw(raw, screener, columns) for raw in items)
     elif workers <= 1:
         stream = (
-            _screen_raw(sources.parse_csv_block(b, info), screener) for b in items
+            _screen_raw(sources.parse_csv_block(b, info), screener, columns)
+            for b in items
         )
     else:
-        stream = _parallel(items, info, screener, workers)
+        stream = _parallel(items, info, screener, workers, columns)
     return info, _without_repeats(stream, guard)
 
 
@@ -161,7 +178,11 @@ def _without_repeats(
 
 
 def _parallel(
-    blocks: Iterator[CsvBlock], info: SourceInfo, screener: Screener, workers: int
+    blocks: Iterator[CsvBlock],
+    info: SourceInfo,
+    screener: Screener,
+    workers: int,
+    columns: Sequence[str] | None,
 ) -> Iterator[Screened]:
     """Screen blocks in worker processes, at most two blocks ahead per worker."""
     context = multiprocessing.get_context("forkserver")
@@ -173,7 +194,7 @@ def _parallel(
     ) as pool:
         pending: deque[Future[Screened]] = deque()
         for block in blocks:
-            pending.append(pool.submit(_screen_block, block, info))
+            pending.append(pool.submit(_screen_block, block, info, columns))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:
