@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -45,8 +46,24 @@ def normalize_name(s: str) -> str:
     return folded.translate(_DROPPED_TABLE).translate(_ASCII_UPPER).translate(_BRACKETS)
 
 
+# Names made only of unified ideographs and full-width brackets are already
+# in normal form: NFKC leaves U+4E00-U+9FFF alone and （） round-trip.
+_ALREADY_NORMAL = r"^[\x{4E00}-\x{9FFF}（）]*$"
+
+
 def normalize_names(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Return `arr` with every name normalised as `normalize_name` does; nulls stay."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    plain = pc.fill_null(pc.match_substring_regex(arr, _ALREADY_NORMAL), True)
+    odd = pc.invert(plain)
+    if not pc.any(odd).as_py():
+        return arr
+    rows = pa.array(np.flatnonzero(odd.to_numpy(zero_copy_only=False)))
+    return pc.replace_with_mask(arr, odd, _normalize_all(arr.take(rows)))
+
+
+def _normalize_all(arr: pa.Array) -> pa.Array:
     folded = pc.utf8_normalize(arr, form="NFKC")
     compact = pc.replace_substring_regex(folded, pattern=_DROPPED_RE2, replacement="")
     upper = pc.ascii_upper(compact)

@@ -94,7 +94,7 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
     bad = np.zeros(count, dtype=bool)
 
     codes = pc.utf8_upper(pc.utf8_normalize(col["uscc"], "NFKC"))
-    codes = pc.replace_substring_regex(codes, r"\s+", "")
+    codes = pc.replace_substring(codes, " ", "")
     code_bad = uscc.code_problems_mask(codes)
     for i in np.flatnonzero(code_bad):
         code = codes[int(i)].as_py()
