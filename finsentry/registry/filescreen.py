@@ -6,6 +6,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pv
@@ -114,6 +115,6 @@ def _out_schema() -> pa.Schema:
     return pa.schema([(c, types.get(c, pa.string())) for c in OUT_COLUMNS])
 
 
-def _write_rejects(writer: "csv._writer", rejects: list[Reject]) -> None:
+def _write_rejects(writer: Any, rejects: list[Reject]) -> None:
     for reject in rejects:
         writer.writerow([reject.line, reject.uscc, reject.column, reject.reason])

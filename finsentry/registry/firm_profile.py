@@ -79,8 +79,8 @@ def finding_view(finding: Finding) -> FindingView:
     )
     words = [
         (
-            item.get("word", ""),
-            _PLACE_NAMES.get(item.get("field", ""), item.get("field", "")),
+            str(item.get("word", "")),
+            str(_PLACE_NAMES.get(item.get("field", ""), item.get("field", ""))),
         )
         for item in evidence.get("words", [])
         if isinstance(item, dict)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -46,10 +46,15 @@ class WatchFilterForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         cities = watchlist.city_names()
-        self.fields["city"].choices = [("", "全部")] + list(cities.items())
         counties = [(code, name) for code, name, _ in watchlist.county_options()]
-        self.fields["county"].choices = [("", "全部")] + counties
-        self.fields["domain"].choices = [("", "全部")] + domain_choices()
+        choices = {
+            "city": list(cities.items()),
+            "county": counties,
+            "domain": domain_choices(),
+        }
+        for field, options in choices.items():
+            choice_field = cast(forms.ChoiceField, self.fields[field])
+            choice_field.choices = [("", "全部"), *options]
 
     def clean(self) -> dict[str, Any]:
         """Return the cleaned filters, dropping a county that lies outside the city."""

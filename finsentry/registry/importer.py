@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pv
@@ -262,7 +263,7 @@ def _upsert(cursor, now, version: str) -> None:
     )
 
 
-def _write_rejects(writer: "csv._writer", rejects: list[Reject]) -> None:
+def _write_rejects(writer: Any, rejects: list[Reject]) -> None:
     for reject in rejects:
         writer.writerow([reject.line, reject.uscc, reject.column, reject.reason])
 

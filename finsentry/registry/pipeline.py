@@ -145,6 +145,7 @@ def screened_batches(
     guard = DuplicateGuard()
     if columns is not None:
         columns = list(dict.fromkeys(["uscc", "line", *columns]))
+    stream: Iterator[Screened]
     if info.kind != "csv":
         stream = (_screen_raw(raw, screener, columns) for raw in items)
     elif workers <= 1:

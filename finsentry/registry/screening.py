@@ -401,7 +401,7 @@ def _scan_array(
     rows = np.searchsorted(offsets, starts, side="right") - 1
     # A match across two rows' concatenated text is not a match; nor is one
     # in the leftover bytes of a null slot.
-    keep = ends <= offsets[rows + 1]
+    keep = np.less_equal(ends, offsets[rows + 1])
     if arr.null_count:
         valid = arr.is_valid().to_numpy(zero_copy_only=False)
         keep &= valid[rows]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import (
     FileResponse,
     Http404,
@@ -86,7 +88,8 @@ def _export_context(request: HttpRequest) -> tuple[watchlist.WatchFilters, str, 
     """Return the export's filters, its header line and a file name stem."""
     filters = WatchFilterForm(request.GET).filters()
     now = timezone.localtime()
-    user = request.user.get_full_name() or request.user.get_username()
+    staff = cast(User, request.user)
+    user = staff.get_full_name() or staff.get_username()
     line = excel.header_line(user, now, filters.describe())
     log.info(
         "watch list export user=%s filters=%s", request.user.get_username(), filters

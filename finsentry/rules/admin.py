@@ -1,6 +1,9 @@
 """Admin for findings: evidence is read-only, only a dismissal can be recorded."""
 
+from typing import cast
+
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
@@ -63,5 +66,5 @@ class FindingAdmin(admin.ModelAdmin):
         if obj.dismissed_reason and obj.dismissed_at is None:
             obj.dismissed_at = timezone.now()
         if obj.dismissed_at is not None:
-            obj.dismissed_by = request.user
+            obj.dismissed_by = cast(User, request.user)
         super().save_model(request, obj, form, change)
