@@ -89,6 +89,7 @@ def import_registry(
     try:
         info, batches = screened_batches(path, screener, workers)
         run.encoding = info.encoding
+        ImportRun.objects.filter(pk=run.pk).update(encoding=info.encoding)
         with rejects_path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["line", "uscc", "column", "reason"])

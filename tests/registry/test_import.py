@@ -47,7 +47,7 @@ def test_import_stores_valid_rows_and_names_rejects(tmp_path: Path, screener) ->
 
     run = importer.import_registry(source, screener, rejects)
 
-    assert run.status == "finished"
+    assert run.status == "finished" and run.encoding == "gb18030"
     assert (run.rows_read, run.rows_inserted, run.rows_rejected) == (5, 3, 2)
     assert Firm.objects.count() == 3
     rows = rejects_of(rejects)
