@@ -83,13 +83,16 @@ def name_index(rebuild: bool = False) -> NameIndex:
             return _index
         path = index_path()
         if path.exists() and not rebuild:
-            _index = NameIndex.load(path)
-        else:
-            _index = NameIndex.build(
-                Firm.objects.values_list("uscc", "name").iterator()
-            )
-            _index.save(path)
-            log.info("name index built firms=%d", len(_index))
+            try:
+                _index = NameIndex.load(path)
+                return _index
+            except (ValueError, OSError) as exc:
+                # An index saved by another version is rebuilt, not trusted.
+                log.warning("name index unreadable path=%s error=%s", path, exc)
+        firms = Firm.objects.values_list("uscc", "name").iterator(chunk_size=20_000)
+        _index = NameIndex.build(firms)
+        _index.save(path)
+        log.info("name index built firms=%d", len(_index))
         return _index
 
 
@@ -99,11 +102,15 @@ def refresh_name_index(changed: list[tuple[str, str]]) -> None:
     if len(changed) > max(10_000, len(index) // 10):
         name_index(rebuild=True)
         return
-    for key, name in changed:
-        index.add(key, name)
-    index.save(index_path())
+    with _index_lock:
+        for key, name in changed:
+            index.add(key, name)
+        index.save(index_path())
 
 
 def match_firms(query: str, limit: int = 10) -> list[NameMatch]:
     """Return the registered firms a loose name most likely refers to, best first."""
-    return name_index().search(query, limit=limit)
+    index = name_index()
+    # The index is not safe to read while an import adds to it.
+    with _index_lock:
+        return index.search(query, limit=limit)
