@@ -156,7 +156,8 @@ def commit_batch(run: ImportRun, part: Screened, screener: Screener) -> None:
             cursor.execute("DELETE FROM registry_staging")
             _stage(cursor, part.table)
             counts = _compare(cursor)
-            _record_changes(cursor, run.pk, now)
+            if counts["inserted"] < part.table.num_rows:
+                _record_changes(cursor, run.pk, now)
             _upsert(cursor, now, screener.words.version)
         record_screening_findings(part, screener.words.version, now)
         ImportRun.objects.filter(pk=run.pk).update(
@@ -188,6 +189,12 @@ def _stage(cursor, table: pa.Table) -> None:
         sql = f"COPY registry_staging ({columns}) FROM STDIN WITH (FORMAT csv)"
         with cursor.cursor.copy(sql) as copy:
             copy.write(buffer.getvalue())
+        # One batch joins a few thousand staged codes to millions of stored
+        # firms: index probes, never a scan of the whole table, whatever the
+        # (often stale, mid-import) statistics say.
+        cursor.execute("ANALYZE registry_staging (uscc)")
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL enable_mergejoin = off")
         return
     marks = ", ".join("?" for _ in STAGED)
     rows = zip(*(table[c].to_pylist() for c in STAGED), strict=True)

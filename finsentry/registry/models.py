@@ -13,7 +13,9 @@ class Firm(models.Model):
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=300)
-    name_normalized = models.CharField(max_length=300, db_index=True)
+    # Searched with contains, which no b-tree serves: an index would only
+    # slow imports down.
+    name_normalized = models.CharField(max_length=300)
     scope = models.TextField("经营范围", blank=True)
     region_code = models.CharField("登记地区划代码", max_length=6, blank=True)
     city_code = models.CharField("市（州）", max_length=4, blank=True)
