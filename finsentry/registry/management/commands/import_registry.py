@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from finsentry.registry import services
 from finsentry.registry.errors import RegistryError
+from finsentry.registry.filescreen import default_workers
 from finsentry.registry.importer import import_registry
 from finsentry.registry.models import Firm
 
@@ -19,7 +20,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rejects", type=Path, help="拒收清单 CSV（默认写入数据目录）"
         )
-        parser.add_argument("--workers", type=int, default=1, help="并行进程数")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="校验与筛查的并行进程数（默认每核一个）",
+        )
         parser.add_argument(
             "--skip-index", action="store_true", help="不更新名称匹配索引（稍后再建）"
         )
