@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from finsentry.registry.fields import STATUS_LABELS
+
 
 class Firm(models.Model):
     """A registered entity keyed by its unified social credit code (GB 32100-2015).
@@ -55,6 +57,11 @@ class Firm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.uscc}）"
+
+    @property
+    def status_label(self) -> str:
+        """Return the registration status in Chinese, as staff read it."""
+        return STATUS_LABELS.get(self.status, self.status)
 
     @property
     def domain_list(self) -> list[str]:

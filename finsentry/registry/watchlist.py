@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from finsentry.registry import divisions
+from finsentry.registry.fields import STATUS_LABELS
 from finsentry.registry.models import Firm, ImportRun
 from finsentry.registry.normalize import normalize_name
 from finsentry.rules.catalogue import catalogue
@@ -191,7 +192,7 @@ def firm_rows(firms: list[Firm]) -> list[FirmRow]:
             county_name=_county_name(firm.county_code),
             domain_labels=[labels.get(d, d) for d in firm.domain_list],
             keywords=[k for k in firm.keywords.split(";") if k],
-            status=firm.status,
+            status=firm.status_label,
             flagged=firm.flagged,
             licensed=firm.licensed,
         )
@@ -245,7 +246,7 @@ def export_rows(firms: QuerySet[Firm], chunk: int = 2000) -> Iterator[list[Any]]
             _county_name(county),
             domain_text,
             keywords.replace(";", "、"),
-            status,
+            STATUS_LABELS.get(status, status),
             "是" if flagged else "否",
             "是" if lic else "否",
             why,

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from finsentry.registry.licensing import LICENCE_KINDS
-from finsentry.registry.models import LicenceEntry
+from finsentry.registry.models import Firm, LicenceEntry
 from finsentry.registry.uscc import normalize_code
 
 
@@ -45,6 +45,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             LicenceEntry.objects.bulk_create(entries, ignore_conflicts=True)
-        self.stdout.write(
-            f"已导入持牌机构 {len(entries)} 条；请运行 finsentry rescreen 更新筛查结果"
-        )
+        message = f"已导入持牌机构 {len(entries)} 条"
+        if Firm.objects.exists():
+            message += "；请运行 finsentry rescreen 更新库内企业的筛查结果"
+        self.stdout.write(message)
