@@ -29,21 +29,11 @@ from finsentry.demo.records import (
     registration_date,
     registration_status,
 )
+from finsentry.registry.columns import CANONICAL
 from finsentry.registry.uscc import make_code
 
-REGISTRY_COLUMNS = (
-    "uscc",
-    "name",
-    "scope",
-    "region",
-    "established",
-    "registered_capital",
-    "legal_rep",
-    "address",
-    "phone",
-    "website",
-    "status",
-)
+# The registry columns in the order the import reads them.
+REGISTRY_COLUMNS = CANONICAL
 
 # Truth classes and their shares of all rows; the rest are "ordinary".
 TRUTH_SHARES = {

@@ -25,37 +25,23 @@ from django.utils import timezone
 
 from finsentry.registry.findings import record_screening_findings
 from finsentry.registry.models import ImportRun
-from finsentry.registry.pipeline import Screened, Screener, screened_batches
+from finsentry.registry.pipeline import (
+    SCREENING_COLUMNS,
+    Screened,
+    Screener,
+    screened_batches,
+)
 from finsentry.registry.sources import Reject
+from finsentry.registry.validation import OUTPUT_COLUMNS
 
 log = logging.getLogger(__name__)
 
 BATCH_ROWS = 20_000
 TRACKED = ("name", "scope", "status")
+# Every validated column but the file line, then the screening result.
 STAGED = (
-    "uscc",
-    "name",
-    "name_normalized",
-    "scope",
-    "region_code",
-    "city_code",
-    "county_code",
-    "established",
-    "capital_wan",
-    "capital_currency",
-    "legal_rep",
-    "address",
-    "phone",
-    "website",
-    "status",
-    "warnings",
-    "is_market_entity",
-    "flagged",
-    "licensed",
-    "licence_kind",
-    "domains",
-    "keywords",
-    "reasons",
+    *(c for c in OUTPUT_COLUMNS if c != "line"),
+    *SCREENING_COLUMNS,
 )
 _STAGING_DDL = """
 CREATE TEMPORARY TABLE IF NOT EXISTS registry_staging (

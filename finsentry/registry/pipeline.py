@@ -60,6 +60,18 @@ class Screener:
         return {"words": self.words, "licences": self.licences, "_scanner": None}
 
 
+# Columns screen_table adds to a validated batch, in this order.
+SCREENING_COLUMNS = (
+    "is_market_entity",
+    "flagged",
+    "licensed",
+    "licence_kind",
+    "domains",
+    "keywords",
+    "reasons",
+)
+
+
 def screen_table(table: pa.Table, screener: Screener) -> Screened:
     """Add screening columns to a validated table and return it with per-row results."""
     results = screen_batch(

@@ -7,21 +7,12 @@ from django.utils import timezone
 
 from finsentry.registry.importer import STAGED, commit_batch
 from finsentry.registry.models import Firm, ImportRun
-from finsentry.registry.pipeline import Screener, screen_table
+from finsentry.registry.pipeline import SCREENING_COLUMNS, Screener, screen_table
 
 log = logging.getLogger(__name__)
 
 CHUNK = 20_000
-_SCREENING = (
-    "is_market_entity",
-    "flagged",
-    "licensed",
-    "licence_kind",
-    "domains",
-    "keywords",
-    "reasons",
-)
-_REGISTRY = [c for c in STAGED if c not in _SCREENING]
+_REGISTRY = [c for c in STAGED if c not in SCREENING_COLUMNS]
 
 
 def rescreen_firms(screener: Screener) -> ImportRun:

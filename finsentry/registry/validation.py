@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from finsentry.registry import divisions, fields, uscc
+from finsentry.registry.columns import CANONICAL
 from finsentry.registry.normalize import normalize_names
 from finsentry.registry.sources import RawBatch, Reject
 
@@ -88,7 +89,7 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
         c: raw.columns.get(c, empty)
         if c == "scope"
         else pc.utf8_trim_whitespace(raw.columns.get(c, empty))
-        for c in _ALL
+        for c in CANONICAL
     }
     lines = raw.lines
     bad = np.zeros(count, dtype=bool)
@@ -154,21 +155,6 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
     rejects.sort(key=lambda r: r.line)
     warned = pc.sum(pc.greater(pc.utf8_length(table["warnings"]), 0)).as_py() or 0
     return ValidBatch(table, rejects, warned)
-
-
-_ALL = (
-    "uscc",
-    "name",
-    "scope",
-    "region",
-    "established",
-    "registered_capital",
-    "legal_rep",
-    "address",
-    "phone",
-    "website",
-    "status",
-)
 
 
 @functools.lru_cache(maxsize=1 << 16)
