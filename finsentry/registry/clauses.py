@@ -185,6 +185,25 @@ def exclusion_spans(scope: str) -> list[tuple[int, int]]:
     ]
 
 
+def exclusion_spans_near(
+    scope: str, ranges: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Return the exclusion spans of the pieces of `scope` that hold these ranges.
+
+    Enough to tell whether each range sits in a clause, and cheaper than
+    `exclusion_spans` when a long scope has a hit in one or two pieces.
+    """
+    pieces = _pieces(scope)
+    if pieces is None:
+        return _find_spans(scope)
+    spans = []
+    for offset, text in pieces:
+        end = offset + len(text)
+        if any(start < end and stop > offset for start, stop in ranges):
+            spans += [(offset + s, offset + e) for s, e in _piece_spans(text)]
+    return spans
+
+
 def _find_spans(scope: str) -> list[tuple[int, int]]:
     forward, backward, except_open, boilerplate, closure = _compiled()
     spans = [

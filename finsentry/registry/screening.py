@@ -27,7 +27,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from finsentry.registry.clauses import exclusion_spans, inside, load_rule_file
+from finsentry.registry.clauses import (
+    exclusion_spans,
+    exclusion_spans_near,
+    inside,
+    load_rule_file,
+)
 from finsentry.registry.licensing import (
     LICENCE_KINDS,
     NAME_TRIGGERS,
@@ -297,8 +302,9 @@ def _decide(
         reason = f"非市场监管登记主体（{label}），不在本次筛查范围"
         return Screening(False, False, (), (), (reason,), (), None)
 
-    spans = exclusion_spans(scope) if scope_hits else []
-    counted = [h for h in scope_hits if not inside(spans, h.start, h.end)]
+    near = [(h.start, h.end) for h in scope_hits]
+    hit_spans = exclusion_spans_near(scope, near) if scope_hits else []
+    counted = [h for h in scope_hits if not inside(hit_spans, h.start, h.end)]
     counted_words = {h.word for h in counted}
     excluded = [h.word for h in scope_hits if h.word not in counted_words]
     hits = tuple(name_hits + counted)
@@ -324,8 +330,7 @@ def _decide(
         # Clause spans cost more than the word search; only a real-estate word
         # in the scope can need them here.
         needs_spans = any(w in scope for w in words.real_estate_words)
-        if scope and not spans and needs_spans:
-            spans = exclusion_spans(scope)
+        spans = exclusion_spans(scope) if needs_spans else []
         context = _real_estate_evidence(words, name, scope, spans)
         if context is not None:
             specific.add(REAL_ESTATE)
