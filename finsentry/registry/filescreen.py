@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pv
 
 from finsentry.registry.pipeline import Screener, screened_batches
@@ -88,8 +89,8 @@ def screen_file(
                 table = batch.table.select(OUT_COLUMNS).cast(schema)
                 writer.write_table(table)
                 summary.accepted += table.num_rows
-                summary.flagged += sum(r.flagged for r in batch.results.values())
-                summary.licensed += sum(r.licensed for r in batch.results.values())
+                summary.flagged += pc.sum(table["flagged"]).as_py() or 0
+                summary.licensed += pc.sum(table["licensed"]).as_py() or 0
                 summary.warned += batch.warned
                 summary.rejected += len(batch.rejects)
                 if reject_writer:

@@ -117,7 +117,10 @@ def _screen_raw(
     valid = validate_batch(raw)
     screened = screen_table(valid.table, screener)
     if columns is not None:
+        # A caller that names its columns writes the table, not the findings:
+        # the per-row results would only cost pickling between processes.
         screened.table = screened.table.select(list(columns))
+        screened.results = {}
     screened.rejects = valid.rejects
     screened.warned = valid.warned
     return screened
