@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from finsentry.registry.name_keys import key_array
 from finsentry.registry.name_parts import (
+    LONG_BRAND,
     region_tokens,
     split_normalized,
     vocabulary,
@@ -221,6 +222,10 @@ def split_all(names: pa.Array) -> dict[str, Column]:
     end, industry_cut = _peel_suffix(codes, end, _word_hashes(vocab.industries, True))
     start = _peel_regions(codes, end, _word_hashes(vocab.regions, False))
 
+    # A long remainder with no listed industry may hold an unlisted one: the
+    # exact splitter knows how to cut it.
+    unlisted = np.flatnonzero((industry_cut == 0) & (end - start >= LONG_BRAND))
+    exact_rows = np.union1d(exact_rows.astype(np.int64), unlisted.astype(np.int64))
     exact = {row: split_normalized(texts[row]) for row in exact_rows.tolist()}
     del texts
     zero = np.zeros(len(length), dtype=np.int64)

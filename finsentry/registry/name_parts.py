@@ -80,6 +80,7 @@ class Vocabulary:
     bracket_regions: dict[str, str]  # also every short form: brackets hold regions
     jilin_units: frozenset[str]  # short forms of Jilin's prefectures and counties
     region_lengths: dict[str, tuple[int, ...]]  # by first character
+    industry_heads: frozenset[str]  # first two characters of every industry word
 
 
 def _short_region(name: str) -> str:
@@ -141,6 +142,7 @@ def vocabulary() -> Vocabulary:
         bracket_regions=bracket_regions,
         jilin_units=frozenset(jilin_units),
         region_lengths=_lengths_by_char(bracket_regions, 0),
+        industry_heads=frozenset(w[:2] for w in industries if len(w) >= 2),
     )
 
 
@@ -219,7 +221,23 @@ def split_normalized(name: str) -> NameParts:
         else:
             break
     region = rest[:end] + region
-    return NameParts(region=region, brand=rest[end:], industry=industry, form=form)
+    brand = rest[end:]
+    if not industry and len(brand) >= LONG_BRAND:
+        brand, industry = _split_unlisted_industry(brand, vocab)
+    return NameParts(region=region, brand=brand, industry=industry, form=form)
+
+
+# A 字号 runs two to four characters; a longer remainder holds an industry
+# phrase the word list lacks (汇财网贷服务: 汇财 + 网贷服务).
+LONG_BRAND = 5
+
+
+def _split_unlisted_industry(brand: str, vocab: Vocabulary) -> tuple[str, str]:
+    """Return (字号, industry) cut where a known industry word begins, if any."""
+    for cut in range(2, min(5, len(brand) - 1)):
+        if brand[cut : cut + 2] in vocab.industry_heads:
+            return brand[:cut], brand[cut:]
+    return brand, ""
 
 
 def split_name(name: str) -> NameParts:

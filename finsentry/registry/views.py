@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from finsentry.registry import watchlist
+from finsentry.registry import services, watchlist
 from finsentry.registry.firm_profile import firm_profile
 from finsentry.registry.forms import MatchForm, WatchFilterForm
 from finsentry.reports import excel
@@ -129,15 +129,7 @@ def match(request: HttpRequest) -> HttpResponse:
     """Render the registered firms a loose name most likely refers to."""
     form = MatchForm(request.GET or None)
     results: list = []
-    unavailable = False
     if form.is_valid():
-        try:
-            from finsentry.registry.services import match_firms
-        except ImportError:
-            # TODO: drop this guard once registry.matching ships with the services.
-            log.warning("name matching unavailable")
-            unavailable = True
-        else:
-            results = match_firms(form.cleaned_data["q"], limit=20)
-    context = {"form": form, "results": results, "unavailable": unavailable}
+        results = services.match_firms(form.cleaned_data["q"], limit=20)
+    context = {"form": form, "results": results}
     return render(request, "registry/match.html", context)

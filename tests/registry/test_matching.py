@@ -315,3 +315,16 @@ def test_bulk_split_agrees_with_split_name() -> None:
             *(columns[f].texts[columns[f].ids[row]] for f in NameParts._fields)
         )
         assert bulk == split_name(name)
+
+
+def test_unlisted_industry_phrase_is_cut_from_the_brand() -> None:
+    names = [
+        ("a", "吉林市汇财网贷服务有限公司"),
+        ("b", "长春市安心餐饮有限公司"),
+        ("c", "吉林银行股份有限公司长春分行"),
+    ]
+    index = NameIndex.build(names)
+
+    assert split_name("吉林市汇财网贷服务有限公司").brand == "汇财"
+    assert index.search("汇财网贷")[0].key == "a"
+    assert index.search("吉林汇财")[0].key == "a"

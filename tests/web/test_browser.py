@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from openpyxl import load_workbook
 
+from finsentry.registry import services
 from finsentry.registry.models import Firm
 from tests.web.conftest import PASSWORD, SAMPLES
 
@@ -59,8 +60,10 @@ def shot(page, name: str) -> None:  # noqa: ANN001
 
 
 def test_staff_filters_watch_list_opens_firm_and_exports_excel(
-    live_server, page, staff: User, firms: dict[str, Firm], tmp_path: Path
+    live_server, page, staff: User, firms: dict[str, Firm], tmp_path: Path, settings
 ):
+    settings.DATA_DIR = tmp_path
+    services._index = None
     page.goto(live_server.url + "/firms/")
     assert "/login/" in page.url
     page.fill("#id_username", "wangli")
@@ -98,6 +101,14 @@ def test_staff_filters_watch_list_opens_firm_and_exports_excel(
     assert "吉林省长春市南关区" in page.content()
     shot(page, "04-firm")
 
+    page.goto(live_server.url + "/match/")
+    page.fill("input[name=q]", "汇财网贷")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**/match/?*")
+    first = page.locator("table tbody tr a").first.inner_text()
+    assert first == SAMPLES[2].name
+    shot(page, "05-match")
+
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/firms/?city=2201")
-    shot(page, "05-watchlist-phone")
+    shot(page, "06-watchlist-phone")

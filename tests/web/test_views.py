@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from finsentry.registry import watchlist
+from finsentry.registry import services, watchlist
 from finsentry.registry.models import Firm
 from finsentry.reports.excel import write_list
 from tests.web.conftest import PASSWORD, SAMPLES, Sample, plant_firm
@@ -229,17 +229,19 @@ def test_excel_list_continues_on_further_sheets(tmp_path):
     assert all(sheet["A1"].value == "导出人：测试" for sheet in book)
 
 
-def test_match_page_links_to_firms_or_says_service_missing(
+def test_match_page_ranks_the_firm_a_loose_name_means_first(
     staff_client, firms, settings, tmp_path
 ):
     settings.DATA_DIR = tmp_path
+    services._index = None
+
     response = staff_client.get(reverse("registry:match"), {"q": "鑫融网贷"})
-    html = response.content.decode()
+
     assert response.status_code == 200
-    if response.context["unavailable"]:
-        assert "名称匹配服务暂不可用" in html
-    else:
-        assert reverse("registry:firm", args=[firms[SAMPLES[0].name].uscc]) in html
+    results = response.context["results"]
+    assert results and results[0].key == firms[SAMPLES[0].name].uscc
+    assert reverse("registry:firm", args=[results[0].key]) in response.content.decode()
+    services._index = None
 
 
 def test_export_header_carries_export_time(staff_client, firms):
