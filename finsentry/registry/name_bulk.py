@@ -224,7 +224,7 @@ def split_all(names: pa.Array) -> dict[str, Column]:
 
     # A long remainder with no listed industry may hold an unlisted one: the
     # exact splitter knows how to cut it.
-    unlisted = np.flatnonzero((industry_cut == 0) & (end - start >= LONG_BRAND))
+    unlisted = np.flatnonzero(end - start >= LONG_BRAND)
     exact_rows = np.union1d(exact_rows.astype(np.int64), unlisted.astype(np.int64))
     exact = {row: split_normalized(texts[row]) for row in exact_rows.tolist()}
     del texts
