@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -90,13 +88,6 @@ def plant_firm(index: int, sample: Sample) -> Firm:
             dismissed_reason="人工核实为餐饮" if domain in sample.dismissed else "",
         )
     return firm
-
-
-@pytest.fixture(scope="session", autouse=True)
-def static_root() -> None:
-    """Make STATIC_ROOT exist: WhiteNoise warns without it, and warnings are errors."""
-    # TODO: settings could create it or tests could run collectstatic; ask the owner.
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture
