@@ -224,7 +224,9 @@ def split_all(names: pa.Array) -> dict[str, Column]:
 
     # A long remainder with no listed industry may hold an unlisted one: the
     # exact splitter knows how to cut it.
-    unlisted = np.flatnonzero(end - start >= LONG_BRAND)
+    company = pc.ends_with(names, "公司").to_numpy(zero_copy_only=False)
+    long_rest = (industry_cut == 0) & (end - start >= LONG_BRAND)
+    unlisted = np.flatnonzero(long_rest & company)
     exact_rows = np.union1d(exact_rows.astype(np.int64), unlisted.astype(np.int64))
     exact = {row: split_normalized(texts[row]) for row in exact_rows.tolist()}
     del texts

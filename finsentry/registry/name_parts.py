@@ -222,15 +222,15 @@ def split_normalized(name: str) -> NameParts:
             break
     region = rest[:end] + region
     brand = rest[end:]
-    if len(brand) >= LONG_BRAND:
-        brand, head = _split_unlisted_industry(brand, vocab)
-        industry = head + industry
+    if not industry and len(brand) >= LONG_BRAND and form.endswith("公司"):
+        brand, industry = _split_unlisted_industry(brand, vocab)
     return NameParts(region=region, brand=brand, industry=industry, form=form)
 
 
-# A 字号 runs two to four characters; a longer remainder holds an industry
-# phrase the word list lacks (汇财网贷服务: 汇财 + 网贷服务), or the start of
-# one it lists (保通互联网 + 保险代理: 保通 + 互联网保险代理).
+# A company's 字号 runs two to four characters; a longer remainder with no
+# listed industry holds one the word list lacks (汇财网贷服务: 汇财 + 网贷服务).
+# Shop names (小王烧烤店) keep theirs whole: cut, they would flood the index
+# with two-character 字号 and slow every search.
 LONG_BRAND = 5
 
 
