@@ -19,12 +19,8 @@ import pyarrow.compute as pc
 
 from finsentry.registry import sources
 from finsentry.registry.licensing import LicenceIndex
-from finsentry.registry.screening import (
-    KeywordScanner,
-    Screening,
-    WordList,
-    screen_batch,
-)
+from finsentry.registry.screening import KeywordScanner, Screening, WordList
+from finsentry.registry.screening_batch import screen_batch
 from finsentry.registry.sources import CsvBlock, RawBatch, Reject, SourceInfo
 from finsentry.registry.validation import DuplicateGuard, validate_batch
 

@@ -11,9 +11,9 @@ from finsentry.registry.screening import (
     Hit,
     KeywordScanner,
     WordList,
-    screen_batch,
     screen_record,
 )
+from finsentry.registry.screening_batch import screen_batch
 
 MARKET = "91220101MA0Y00001A"
 
