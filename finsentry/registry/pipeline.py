@@ -14,6 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -78,30 +79,32 @@ def screen_table(table: pa.Table, screener: Screener) -> Screened:
         screener.licences,
     )
     rows = table.num_rows
-    flagged = [0] * rows
-    licensed = [0] * rows
-    kinds = [""] * rows
-    domains = [""] * rows
-    keywords = [""] * rows
-    reasons = [""] * rows
-    for index, result in results.items():
-        flagged[index] = int(result.flagged)
-        licensed[index] = int(result.licensed)
-        kinds[index] = result.licence_kind or ""
-        domains[index] = ";".join(result.domains)
-        keywords[index] = ";".join(result.keywords)
-        reasons[index] = "；".join(result.reasons)
-
-    market = pc.starts_with(table["uscc"], "9")
-    extra = {
-        "is_market_entity": market,
-        "flagged": pa.array(flagged, type=pa.int8()),
-        "licensed": pa.array(licensed, type=pa.int8()),
-        "licence_kind": pa.array(kinds, type=pa.string()),
-        "domains": pa.array(domains, type=pa.string()),
-        "keywords": pa.array(keywords, type=pa.string()),
-        "reasons": pa.array(reasons, type=pa.string()),
+    # Only rows with a result differ from the defaults: fill those in place.
+    order = sorted(results)
+    picked = [results[i] for i in order]
+    mask = np.zeros(rows, dtype=bool)
+    mask[order] = True
+    flagged = np.zeros(rows, dtype=np.int8)
+    flagged[order] = [r.flagged for r in picked]
+    licensed = np.zeros(rows, dtype=np.int8)
+    licensed[order] = [r.licensed for r in picked]
+    texts = {
+        "licence_kind": [r.licence_kind or "" for r in picked],
+        "domains": [";".join(r.domains) for r in picked],
+        "keywords": [";".join(r.keywords) for r in picked],
+        "reasons": ["；".join(r.reasons) for r in picked],
     }
+
+    extra = {
+        "is_market_entity": pc.starts_with(table["uscc"], "9"),
+        "flagged": pa.array(flagged),
+        "licensed": pa.array(licensed),
+    }
+    blank = pa.repeat("", rows)
+    selector = pa.array(mask)
+    for name, values in texts.items():
+        filled = pa.array(values, type=pa.string())
+        extra[name] = pc.replace_with_mask(blank, selector, filled) if order else blank
     for name, column in extra.items():
         table = table.append_column(name, column)
     return Screened(table, results, [])

@@ -51,31 +51,57 @@ class ValidBatch:
 
 
 class DuplicateGuard:
-    """Remembers each code's first line so a repeated code is refused, not merged."""
+    """Refuses a credit code seen earlier in the file, naming the line it came on.
+
+    Only the codes are hashed on the common path; the first line of a
+    repeated code is looked up in the kept batches when one turns up.
+    """
 
     def __init__(self) -> None:
-        self._first_line: dict[str, int] = {}
+        self._seen: set[str] = set()
+        self._kept: list[tuple[pa.ChunkedArray, pa.ChunkedArray]] = []
+        self._lines: dict[str, int] | None = None
 
     def drop_repeats(self, table: pa.Table) -> tuple[pa.Table, list[Reject]]:
         """Return the table without codes already seen, and a reject for each repeat."""
         codes = table["uscc"].to_pylist()
-        lines = table["line"].to_pylist()
-        seen = self._first_line
-        fresh = dict(zip(codes, lines, strict=True))
-        if len(fresh) == len(codes) and seen.keys().isdisjoint(fresh):
-            seen.update(fresh)
+        if len(set(codes)) == len(codes) and self._seen.isdisjoint(codes):
+            self._seen.update(codes)
+            self._keep(table)
             return table, []
 
         keep: list[int] = []
         rejects: list[Reject] = []
+        here: dict[str, int] = {}
+        lines = table["line"].to_pylist()
         for index, (code, line) in enumerate(zip(codes, lines, strict=True)):
-            first = seen.setdefault(code, line)
-            if first == line:
+            if code not in self._seen:
+                self._seen.add(code)
+                here[code] = line
                 keep.append(index)
-            else:
-                reason = f"统一社会信用代码与第 {first} 行重复"
-                rejects.append(Reject(line, code, "uscc", reason))
-        return table.take(pa.array(keep, type=pa.int64())), rejects
+                continue
+            first = here.get(code) or self._first_line(code)
+            reason = f"统一社会信用代码与第 {first} 行重复"
+            rejects.append(Reject(line, code, "uscc", reason))
+        kept = table.take(pa.array(keep, type=pa.int64()))
+        self._keep(kept)
+        return kept, rejects
+
+    def _keep(self, table: pa.Table) -> None:
+        self._kept.append((table["uscc"], table["line"]))
+        if self._lines is not None:
+            codes, lines = table["uscc"].to_pylist(), table["line"].to_pylist()
+            self._lines.update(zip(codes, lines, strict=True))
+
+    def _first_line(self, code: str) -> int:
+        if self._lines is None:
+            # The first repeat builds the lookup; files with repeats are rare.
+            self._lines = {}
+            for codes, lines in self._kept:
+                pairs = zip(codes.to_pylist(), lines.to_pylist(), strict=True)
+                for seen_code, line in pairs:
+                    self._lines.setdefault(seen_code, line)
+        return self._lines[code]
 
 
 def validate_batch(raw: RawBatch) -> ValidBatch:

@@ -121,3 +121,19 @@ def test_website_fast_path_equals_the_parser() -> None:
         except fields.FieldError:
             expected = raw
         assert got == expected, raw
+
+
+def test_repeated_code_across_batches_names_its_first_line() -> None:
+    guard = validation.DuplicateGuard()
+    first = pa.table({"uscc": [code(1), code(2)], "line": [2, 3]})
+    second = pa.table({"uscc": [code(3), code(2), code(3)], "line": [9, 10, 11]})
+
+    kept_first, none = guard.drop_repeats(first)
+    kept, rejects = guard.drop_repeats(second)
+
+    assert none == [] and kept_first.num_rows == 2
+    assert kept["line"].to_pylist() == [9]
+    assert [(r.line, r.reason) for r in rejects] == [
+        (10, "统一社会信用代码与第 3 行重复"),
+        (11, "统一社会信用代码与第 9 行重复"),
+    ]
