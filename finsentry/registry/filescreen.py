@@ -6,14 +6,13 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
 
 from finsentry.registry.pipeline import Screener, screened_batches
-from finsentry.registry.sources import Reject
+from finsentry.registry.sources import REJECT_COLUMNS, write_rejects
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,6 @@ OUT_COLUMNS = [
     "county_code",
     "line",
 ]
-REJECT_COLUMNS = ["line", "uscc", "column", "reason"]
 BOM = "\ufeff".encode()
 
 
@@ -94,7 +92,7 @@ def screen_file(
                 summary.warned += batch.warned
                 summary.rejected += len(batch.rejects)
                 if reject_writer:
-                    _write_rejects(reject_writer, batch.rejects)
+                    write_rejects(reject_writer, batch.rejects)
     if reject_file:
         reject_file.close()
 
@@ -114,8 +112,3 @@ def screen_file(
 def _out_schema() -> pa.Schema:
     types = {"flagged": pa.int8(), "licensed": pa.int8(), "line": pa.int64()}
     return pa.schema([(c, types.get(c, pa.string())) for c in OUT_COLUMNS])
-
-
-def _write_rejects(writer: Any, rejects: list[Reject]) -> None:
-    for reject in rejects:
-        writer.writerow([reject.line, reject.uscc, reject.column, reject.reason])

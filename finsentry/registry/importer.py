@@ -15,12 +15,12 @@ import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pv
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from finsentry.registry.findings import record_screening_findings
@@ -31,7 +31,7 @@ from finsentry.registry.pipeline import (
     Screener,
     screened_batches,
 )
-from finsentry.registry.sources import Reject
+from finsentry.registry.sources import REJECT_COLUMNS, write_rejects
 from finsentry.registry.validation import OUTPUT_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -78,10 +78,10 @@ def import_registry(
         ImportRun.objects.filter(pk=run.pk).update(encoding=info.encoding)
         with rejects_path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["line", "uscc", "column", "reason"])
+            writer.writerow(REJECT_COLUMNS)
             for part in _parts(batches):
                 commit_batch(run, part, screener)
-                _write_rejects(writer, part.rejects)
+                write_rejects(writer, part.rejects)
                 handle.flush()
     except Exception as exc:
         run.refresh_from_db()
@@ -141,21 +141,20 @@ def commit_batch(run: ImportRun, part: Screened, screener: Screener) -> None:
             cursor.execute(_STAGING_DDL)
             cursor.execute("DELETE FROM registry_staging")
             _stage(cursor, part.table)
-            counts = _compare(cursor)
+            counts = _compare(cursor, part.table.num_rows)
             if counts["inserted"] < part.table.num_rows:
                 _record_changes(cursor, run.pk, now)
             _upsert(cursor, now, screener.words.version)
         record_screening_findings(part, screener.words.version, now)
         ImportRun.objects.filter(pk=run.pk).update(
-            rows_read=run.rows_read + part.table.num_rows + len(part.rejects),
-            rows_inserted=run.rows_inserted + counts["inserted"],
-            rows_updated=run.rows_updated + counts["updated"],
-            rows_unchanged=run.rows_unchanged + counts["unchanged"],
-            rows_rejected=run.rows_rejected + len(part.rejects),
-            rows_warned=run.rows_warned + part.warned,
-            batches_committed=run.batches_committed + 1,
+            rows_read=F("rows_read") + part.table.num_rows + len(part.rejects),
+            rows_inserted=F("rows_inserted") + counts["inserted"],
+            rows_updated=F("rows_updated") + counts["updated"],
+            rows_unchanged=F("rows_unchanged") + counts["unchanged"],
+            rows_rejected=F("rows_rejected") + len(part.rejects),
+            rows_warned=F("rows_warned") + part.warned,
+            batches_committed=F("batches_committed") + 1,
         )
-    run.refresh_from_db()
 
 
 def _stage(cursor, table: pa.Table) -> None:
@@ -192,18 +191,17 @@ def _distinct(a: str, b: str) -> str:
     return f"{a} {op} {b}"
 
 
-def _changed_condition() -> str:
-    fields = [c for c in STAGED if c not in ("uscc",)]
-    return " OR ".join(_distinct(f"f.{c}", f"s.{c}") for c in fields)
+def _changed_condition(stored: str, incoming: str) -> str:
+    """Return SQL true when any staged column differs between the two aliases."""
+    fields = [c for c in STAGED if c != "uscc"]
+    return " OR ".join(_distinct(f"{stored}.{c}", f"{incoming}.{c}") for c in fields)
 
 
-def _compare(cursor) -> dict[str, int]:
+def _compare(cursor, staged: int) -> dict[str, int]:
     """Count staged rows that are new, changed or unchanged against stored firms."""
-    cursor.execute("SELECT count(*) FROM registry_staging")
-    staged = cursor.fetchone()[0]
     cursor.execute(
         "SELECT count(*), coalesce(sum(CASE WHEN "
-        + _changed_condition()
+        + _changed_condition("f", "s")
         + " THEN 1 ELSE 0 END), 0) FROM registry_staging s "
         "JOIN registry_firm f ON f.uscc = s.uscc"
     )
@@ -234,17 +232,7 @@ def _upsert(cursor, now, version: str) -> None:
     stamp = connection.ops.adapt_datetimefield_value(now)
     columns = ", ".join(STAGED)
     updates = ", ".join(f"{c} = excluded.{c}" for c in STAGED if c != "uscc")
-    stored = ", ".join(f"registry_firm.{c}" for c in STAGED if c != "uscc")
-    incoming = ", ".join(f"excluded.{c}" for c in STAGED if c != "uscc")
-    differs = (
-        f"({stored}) IS DISTINCT FROM ({incoming})"
-        if connection.vendor == "postgresql"
-        else " OR ".join(
-            _distinct(f"registry_firm.{c}", f"excluded.{c}")
-            for c in STAGED
-            if c != "uscc"
-        )
-    )
+    differs = _changed_condition("registry_firm", "excluded")
     cursor.execute(
         f"INSERT INTO registry_firm ({columns}, screened_at, screening_version, "
         "created_at, updated_at) "
@@ -255,11 +243,6 @@ def _upsert(cursor, now, version: str) -> None:
         f"updated_at = excluded.updated_at WHERE {differs}",
         [stamp, version, stamp, stamp],
     )
-
-
-def _write_rejects(writer: Any, rejects: list[Reject]) -> None:
-    for reject in rejects:
-        writer.writerow([reject.line, reject.uscc, reject.column, reject.reason])
 
 
 def _sha256(path: Path) -> str:

@@ -176,14 +176,9 @@ def _without_repeats(
     stream: Iterator[Screened], guard: DuplicateGuard
 ) -> Iterator[Screened]:
     for screened in stream:
-        table, repeats = guard.drop_repeats(screened.table)
-        if repeats:
-            kept = set(table["line"].to_pylist())
-            lines = screened.table["line"].to_pylist()
-            old_to_new: dict[int, int] = {}
-            for old, line in enumerate(lines):
-                if line in kept:
-                    old_to_new[old] = len(old_to_new)
+        table, kept_rows, repeats = guard.keep_first(screened.table)
+        if kept_rows is not None:
+            old_to_new = {old: new for new, old in enumerate(kept_rows)}
             screened.results = {
                 old_to_new[i]: r for i, r in screened.results.items() if i in old_to_new
             }

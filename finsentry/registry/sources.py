@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -37,6 +38,15 @@ class Reject:
     uscc: str
     column: str
     reason: str
+
+
+REJECT_COLUMNS = ["line", "uscc", "column", "reason"]
+
+
+def write_rejects(writer: Any, rejects: list[Reject]) -> None:
+    """Append rejects as rows of a csv writer, in REJECT_COLUMNS order."""
+    for reject in rejects:
+        writer.writerow([reject.line, reject.uscc, reject.column, reject.reason])
 
 
 @dataclass

@@ -64,11 +64,18 @@ class DuplicateGuard:
 
     def drop_repeats(self, table: pa.Table) -> tuple[pa.Table, list[Reject]]:
         """Return the table without codes already seen, and a reject for each repeat."""
+        kept, _, rejects = self.keep_first(table)
+        return kept, rejects
+
+    def keep_first(
+        self, table: pa.Table
+    ) -> tuple[pa.Table, list[int] | None, list[Reject]]:
+        """Return the kept table, the kept row indices (None: all), and the rejects."""
         codes = table["uscc"].to_pylist()
         if len(set(codes)) == len(codes) and self._seen.isdisjoint(codes):
             self._seen.update(codes)
             self._keep(table)
-            return table, []
+            return table, None, []
 
         keep: list[int] = []
         rejects: list[Reject] = []
@@ -85,7 +92,7 @@ class DuplicateGuard:
             rejects.append(Reject(line, code, "uscc", reason))
         kept = table.take(pa.array(keep, type=pa.int64()))
         self._keep(kept)
-        return kept, rejects
+        return kept, keep, rejects
 
     def _keep(self, table: pa.Table) -> None:
         self._kept.append((table["uscc"], table["line"]))
