@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "finsentry.accounts",
     "finsentry.rules",
     "finsentry.registry",
+    "finsentry.patrol",
     "finsentry.demo",
     "finsentry.reports",
 ]
