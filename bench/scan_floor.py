@@ -1,8 +1,10 @@
 """The keyword-scan step alone against the physical floor, on the same bytes.
 
 Loads the name and scope columns of a registry CSV (not timed), then times
-(1) finsentry's hyperscan scan of both columns' data buffers, one process,
-and (2) bytes.count of one word over the same buffers: a plain memory scan.
+(1) finsentry's keyword scan of both columns' data buffers (the first, literal
+scan of screening_batch: every spelling of every word, the licence name
+triggers and the word-space pairs), one process, and (2) bytes.count of one
+word over the same buffers: a plain memory scan.
 """
 
 import sys
@@ -11,8 +13,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from finsentry.registry import screening, screening_batch, sources
+from finsentry.registry import screening, sources
 from finsentry.registry.normalize import normalize_names
+from finsentry.registry.wordscan import scan_array
 
 
 def main(path: str) -> None:
@@ -29,8 +32,8 @@ def main(path: str) -> None:
 
     started = time.perf_counter()
     # The scan step of screen_batch, called directly to time it alone.
-    screening_batch._scan_array(scanner.name_db, name_array)
-    screening_batch._scan_array(scanner.scope_db, scope_array)
+    scan_array(scanner.names, name_array, screening._SCAN_CHUNK)
+    scan_array(scanner.scopes, scope_array, screening._SCAN_CHUNK)
     scan = time.perf_counter() - started
 
     word = "金融".encode()

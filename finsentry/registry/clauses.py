@@ -27,7 +27,7 @@ OPEN_BRACKETS = frozenset("（(【[〔｛{")
 CLOSE_BRACKETS = frozenset("）)】]〕｝}")
 # Where a forward clause stops: item separators other than 、 (which joins
 # the items of one negated list) and sentence ends, in both widths.
-_SOFT_STOPS = frozenset("，,；;。！!？?\n\r")
+SOFT_STOPS = frozenset("，,；;。！!？?\n\r")
 _HARD_STOPS = frozenset("；;。！!？?\n\r")
 _COMMAS = frozenset("，,")
 _BACK_STOPS = frozenset("，,；;。：:！!？?\n\r")
@@ -99,7 +99,7 @@ def _walk_backward(text: str, end: int) -> int:
 
 def _forward_span(scope: str, cue: re.Match[str], closure: re.Pattern[str]) -> int:
     """Return the end of the negated clause that starts with `cue`."""
-    end = _walk_forward(scope, cue.end(), _SOFT_STOPS)
+    end = _walk_forward(scope, cue.end(), SOFT_STOPS)
     if end >= len(scope) or scope[end] not in _COMMAS:
         return end
     if closure.search(scope, cue.start(), end):
@@ -117,7 +117,7 @@ def _except_spans(scope: str, opener: re.Pattern[str]) -> list[tuple[int, int]]:
     spans = []
     for match in opener.finditer(scope):
         limit = min(len(scope), match.end() + _EXCEPT_REACH)
-        stop = _walk_forward(scope[:limit], match.end(), _SOFT_STOPS)
+        stop = _walk_forward(scope[:limit], match.end(), SOFT_STOPS)
         close = scope.rfind("外", match.end(), stop)
         if close < 0:
             continue
@@ -175,14 +175,20 @@ def _piece_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 def exclusion_spans(scope: str) -> list[tuple[int, int]]:
     """Return the sorted, disjoint [start, end) character spans of exclusion clauses."""
+    return list(_scope_spans(scope))
+
+
+# Licensed institutions' scopes repeat word for word across branches.
+@functools.lru_cache(maxsize=1 << 12)
+def _scope_spans(scope: str) -> tuple[tuple[int, int], ...]:
     pieces = _pieces(scope)
     if pieces is None:
-        return _find_spans(scope)
-    return [
+        return tuple(_find_spans(scope))
+    return tuple(
         (offset + start, offset + end)
         for offset, text in pieces
         for start, end in _piece_spans(text)
-    ]
+    )
 
 
 def exclusion_spans_near(
@@ -199,9 +205,34 @@ def exclusion_spans_near(
     spans = []
     for offset, text in pieces:
         end = offset + len(text)
-        if any(start < end and stop > offset for start, stop in ranges):
-            spans += [(offset + s, offset + e) for s, e in _piece_spans(text)]
+        for start, stop in ranges:
+            if start < end and stop > offset:
+                spans += [(offset + s, offset + e) for s, e in _piece_spans(text)]
+                break
     return spans
+
+
+def cue_literals() -> tuple[str, ...]:
+    """Return the texts one of which every clause but the boilerplate starts from.
+
+    A scope holding none of them has only boilerplate spans (`boilerplate_spans`).
+    """
+    rules = load_rule_file()["clauses"]
+    cues = [*rules["forward_cues"], *rules["backward_cues"], rules["except_open"]]
+    return tuple(dict.fromkeys(cues))
+
+
+def boilerplate_spans(scope: str) -> list[tuple[int, int]]:
+    """Return the exclusion spans of a scope that holds no `cue_literals`.
+
+    Equal to `exclusion_spans` for such a scope, without splitting it into
+    pieces: no boilerplate match crosses a sentence stop, so matching the
+    whole scope finds what matching each piece finds.
+    """
+    boilerplate = _compiled()[3]
+    return _merge(
+        [m.span() for m in boilerplate.finditer(scope) if m.end() > m.start()]
+    )
 
 
 def _find_spans(scope: str) -> list[tuple[int, int]]:
@@ -216,11 +247,16 @@ def _find_spans(scope: str) -> list[tuple[int, int]]:
         )
         if cue.group() == "除外" or at_end:
             spans.append((_walk_backward(scope, cue.start()), cue.end()))
-    spans.extend(_except_spans(scope, except_open))
+    # An except clause needs its opening character; most scopes have none.
+    if load_rule_file()["clauses"]["except_open"] in scope:
+        spans.extend(_except_spans(scope, except_open))
     spans.extend(m.span() for m in boilerplate.finditer(scope))
     return _merge([(s, e) for s, e in spans if e > s])
 
 
 def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Return whether [start, end) lies wholly inside one of the sorted `spans`."""
-    return any(s <= start and end <= e for s, e in spans)
+    for span_start, span_end in spans:
+        if span_start <= start and end <= span_end:
+            return True
+    return False

@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import forkserver
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,11 @@ from finsentry.registry.licensing import LicenceIndex
 from finsentry.registry.screening import KeywordScanner, Screening, WordList
 from finsentry.registry.screening_batch import screen_batch
 from finsentry.registry.sources import CsvBlock, RawBatch, Reject, SourceInfo
-from finsentry.registry.validation import DuplicateGuard, validate_batch
+from finsentry.registry.validation import (
+    DuplicateGuard,
+    source_columns,
+    validate_batch,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +58,13 @@ class Screener:
         return self._scanner
 
     def __getstate__(self) -> dict:
-        # Compiled hyperscan databases do not pickle; each worker compiles its own.
-        return {"words": self.words, "licences": self.licences, "_scanner": None}
+        # A compiled scanner travels serialised (KeywordScanner.__getstate__);
+        # an uncompiled one is compiled where it is first used.
+        return {
+            "words": self.words,
+            "licences": self.licences,
+            "_scanner": self._scanner,
+        }
 
 
 # Columns screen_table adds to a validated batch, in this order.
@@ -72,27 +82,25 @@ SCREENING_COLUMNS = (
 def screen_table(table: pa.Table, screener: Screener) -> Screened:
     """Add screening columns to a validated table and return it with per-row results."""
     results = screen_batch(
-        table["uscc"].combine_chunks(),
-        table["name_normalized"].combine_chunks(),
-        table["scope"].combine_chunks(),
+        table["uscc"],
+        table["name_normalized"],
+        table["scope"],
         screener.scanner,
         screener.licences,
     )
     rows = table.num_rows
     # Only rows with a result differ from the defaults: fill those in place.
     order = sorted(results)
-    picked = [results[i] for i in order]
     mask = np.zeros(rows, dtype=bool)
     mask[order] = True
+    cells = _result_cells([results[i] for i in order])
     flagged = np.zeros(rows, dtype=np.int8)
-    flagged[order] = [r.flagged for r in picked]
+    flagged[order] = [c[0] for c in cells]
     licensed = np.zeros(rows, dtype=np.int8)
-    licensed[order] = [r.licensed for r in picked]
+    licensed[order] = [c[1] for c in cells]
     texts = {
-        "licence_kind": [r.licence_kind or "" for r in picked],
-        "domains": [";".join(r.domains) for r in picked],
-        "keywords": [";".join(r.keywords) for r in picked],
-        "reasons": ["；".join(r.reasons) for r in picked],
+        name: [c[at] for c in cells]
+        for at, name in enumerate(("licence_kind", "domains", "keywords", "reasons"), 2)
     }
 
     extra = {
@@ -110,10 +118,34 @@ def screen_table(table: pa.Table, screener: Screener) -> Screened:
     return Screened(table, results, [])
 
 
+def _result_cells(picked: list[Screening]) -> list[tuple]:
+    """Return (flagged, licensed, kind, domains, keywords, reasons) cells per result."""
+    # Results built from one summary share its tuples: join their words once.
+    # The tuples stay alive in `picked`, so an id stands for one tuple here.
+    known: dict[tuple, tuple] = {}
+    cells = []
+    for r in picked:
+        texts = (id(r.domains), id(r.keywords), id(r.reasons), r.licence_kind)
+        key = (*texts, r.flagged, r.licensed)
+        cell = known.get(key)
+        if cell is None:
+            cell = (
+                r.flagged,
+                r.licensed,
+                r.licence_kind or "",
+                ";".join(r.domains),
+                ";".join(r.keywords),
+                "；".join(r.reasons),
+            )
+            known[key] = cell
+        cells.append(cell)
+    return cells
+
+
 def _screen_raw(
     raw: RawBatch, screener: Screener, columns: Sequence[str] | None = None
 ) -> Screened:
-    valid = validate_batch(raw)
+    valid = validate_batch(raw, columns)
     screened = screen_table(valid.table, screener)
     if columns is not None:
         # A caller that names its columns writes the table, not the findings:
@@ -140,8 +172,15 @@ def _screen_block(
     block: CsvBlock, info: SourceInfo, columns: Sequence[str] | None
 ) -> Screened:
     assert _worker_screener is not None
-    raw = sources.parse_csv_block(block, info)
-    return _screen_raw(raw, _worker_screener, columns)
+    return _screen_raw(_parse(block, info, columns), _worker_screener, columns)
+
+
+def _parse(
+    block: CsvBlock, info: SourceInfo, columns: Sequence[str] | None
+) -> RawBatch:
+    """Return a parsed block holding the source columns that `columns` needs."""
+    needed = None if columns is None else source_columns(columns)
+    return sources.parse_csv_block(block, info, needed)
 
 
 def screened_batches(
@@ -164,8 +203,7 @@ def screened_batches(
         stream = (_screen_raw(raw, screener, columns) for raw in items)
     elif workers <= 1:
         stream = (
-            _screen_raw(sources.parse_csv_block(b, info), screener, columns)
-            for b in items
+            _screen_raw(_parse(b, info, columns), screener, columns) for b in items
         )
     else:
         stream = _parallel(items, info, screener, workers, columns)
@@ -199,6 +237,10 @@ def _parallel(
     # Workers fork from a server that has imported the pipeline once, and
     # pandas where installed: pyarrow loads it on its first array (~1 s).
     context.set_forkserver_preload(["pandas", "finsentry.registry.pipeline"])
+    # The server imports while this process compiles the word databases, which
+    # the workers then load instead of compiling one each.
+    forkserver.ensure_running()
+    assert screener.scanner is not None
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(screener,)
     ) as pool:

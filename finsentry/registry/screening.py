@@ -8,8 +8,9 @@ licensed institution (licensing.py) is marked licensed, never flagged. Records
 of other registration authorities (credit code not starting with 9) are outside
 this screening.
 
-`screen_record` is the scalar reference; `screening_batch.screen_batch` gives
-the same result for millions of rows by scanning Arrow buffers with hyperscan.
+This module holds the word list and the scanner; decision.py turns hits into
+an outcome. `screen_record` is the scalar reference; `screening_batch.screen_batch`
+gives the same result for millions of rows by scanning Arrow buffers in bulk.
 """
 
 from __future__ import annotations
@@ -17,73 +18,66 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import hyperscan
+from hyperscan import dumpb
 
-from finsentry.registry.clauses import (
-    exclusion_spans,
-    exclusion_spans_near,
-    inside,
-    load_rule_file,
+from finsentry.registry.clauses import cue_literals, load_rule_file
+from finsentry.registry.decision import (
+    NO_SCOPE,
+    ScopeReading,
+    authority_label,
+    decide,
+    licence_of,
+    read_scope,
 )
-from finsentry.registry.licensing import (
-    LICENCE_KINDS,
-    NAME_TRIGGERS,
-    LicenceIndex,
-    LicenceMatch,
-    licence_reason,
-    recognise_licensed,
-)
+from finsentry.registry.licensing import NAME_TRIGGERS, LicenceIndex
 from finsentry.registry.normalize import normalize_name
+from finsentry.registry.outcomes import (
+    CLEAN,
+    CROSS,
+    DOMAINS,
+    NOT_SCREENED,
+    REAL_ESTATE,
+    Hit,
+    Screening,
+)
+from finsentry.registry.wordscan import (
+    clause_patterns,
+    frozen,
+    literal_table,
+    load_database,
+    thawed,
+)
+
+__all__ = [
+    "CLEAN",
+    "CROSS",
+    "DOMAINS",
+    "NOT_SCREENED",
+    "REAL_ESTATE",
+    "Hit",
+    "KeywordScanner",
+    "ScopeReading",
+    "Screening",
+    "WordEntry",
+    "WordList",
+    "read_scope",
+    "screen_record",
+]
 
 logger = logging.getLogger(__name__)
 
 _RULES = load_rule_file()
-DOMAINS: dict[str, str] = dict(_RULES["domains"])
-CROSS = "cross"
-REAL_ESTATE = "real_estate"
-_AUTHORITIES: dict[str, dict[str, Any]] = _RULES["authorities"]
-_MARKET = str(_RULES["market_authority"])
 # hyperscan scans one contiguous block per call; 64 MiB keeps the block-mode
 # length limit (4 GiB) far away and the per-call match list small.
 _SCAN_CHUNK = 64 << 20
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One occurrence of a word in the normalised name or raw scope, by character."""
-
-    word: str
-    field: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Screening:
-    """The outcome of screening one record.
-
-    `flagged` holds only for a market entity with a hit that is not licensed;
-    `keywords` are the distinct words of `hits` in order; `reasons` are short
-    Chinese sentences for staff; `licence_kind` is a LICENCE_KINDS key.
-    """
-
-    flagged: bool
-    licensed: bool
-    domains: tuple[str, ...]
-    keywords: tuple[str, ...]
-    reasons: tuple[str, ...]
-    hits: tuple[Hit, ...]
-    licence_kind: str | None
-
-
-CLEAN = Screening(False, False, (), (), (), (), None)
-NOT_SCREENED = Screening(
-    False, False, (), (), ("非市场监管登记主体，不在本次筛查范围",), (), None
-)
+# Scope readings a scanner keeps (about 1 KB each).
+_READINGS_KEPT = 1 << 14
 
 
 @dataclass(frozen=True)
@@ -136,6 +130,11 @@ class WordList:
         context = list(real_estate_words or context)
         words = tuple(dict.fromkeys(normalize_name(w) for w in context if w.strip()))
         return cls(tuple(merged.values()), words, version)
+
+    @functools.cached_property
+    def summaries(self) -> dict[tuple[Any, ...], Any]:
+        """Return the cache of screening summaries by their words (decision.py)."""
+        return {}
 
     @functools.cached_property
     def _domain_by_word(self) -> dict[str, str]:
@@ -205,6 +204,7 @@ class KeywordScanner:
 
     Name pattern ids 0..n-1 are the words and n.. the licence name triggers
     (rows to hand to licence recognition); scope pattern ids are the words.
+    `names`, `scopes` and `clauses` are the bulk tables of wordscan.py.
     Not thread-safe: hyperscan scratch space belongs to the database.
     """
 
@@ -215,6 +215,30 @@ class KeywordScanner:
         triggers = [re.escape(t) for t in NAME_TRIGGERS]
         self.name_db = _compile(word_patterns + triggers)
         self.scope_db = _compile(word_patterns)
+        self.names = literal_table(self.word_texts, word_patterns, NAME_TRIGGERS)
+        self.scopes = literal_table(self.word_texts, word_patterns)
+        forward = _RULES["clauses"]["forward_cues"]
+        self.clauses = clause_patterns(self.word_texts, forward)
+        # RE2 syntax (pyarrow): finds the scopes that hold a clause cue.
+        self.cue_pattern = "|".join(re.escape(c) for c in cue_literals())
+        self._readings: OrderedDict[str, ScopeReading] = OrderedDict()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Databases travel as hyperscan's serialised bytes: a worker process
+        # loads them in microseconds instead of compiling for a third of a second.
+        state = {**self.__dict__, "_readings": OrderedDict()}
+        for name in ("name_db", "scope_db"):
+            state[name] = dumpb(state[name]) if state[name] is not None else None
+        for name in ("names", "scopes", "clauses"):
+            state[name] = frozen(state[name])
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name in ("name_db", "scope_db"):
+            state[name] = load_database(state[name])
+        for name in ("names", "scopes", "clauses"):
+            state[name] = thawed(*state[name])
+        self.__dict__.update(state)
 
     def scan(self, text: str, field: str) -> list[Hit]:
         """Return every word occurrence in `text` ("name" or "scope"), by character."""
@@ -237,6 +261,34 @@ class KeywordScanner:
             hits.append(Hit(self.word_texts[ident], field, char_start, char_end))
         return sorted(hits, key=lambda h: (h.start, h.end, h.word))
 
+    def known_reading(self, scope: str) -> ScopeReading | None:
+        """Return the kept reading of `scope`, or None when it was not read lately."""
+        known = self._readings.get(scope)
+        if known is not None:
+            self._readings.move_to_end(scope)
+        return known
+
+    def reading(
+        self, scope: str, hits: list[Hit] | None = None, cue_free: bool = False
+    ) -> ScopeReading:
+        """Return `read_scope` of `scope`, kept for scopes seen again.
+
+        `hits` are the scope's word hits when the caller has them already;
+        `cue_free` is passed on to read_scope.
+        """
+        known = self.known_reading(scope)
+        if known is not None:
+            return known
+        if len(self._readings) >= _READINGS_KEPT:
+            # Registries repeat a few thousand scope templates among unique
+            # ones: the least recently used reading goes.
+            self._readings.popitem(last=False)
+        if hits is None:
+            hits = self.scan(scope, "scope")
+        reading = read_scope(scope, hits, self.words, cue_free)
+        self._readings[scope] = reading
+        return reading
+
 
 def _scan_block(
     db: hyperscan.Database | None,
@@ -254,98 +306,6 @@ def _scan_block(
     db.scan(data, match_event_handler=on_match)
 
 
-def _authority_label(code: str) -> str | None:
-    """Return the kind of organisation a non-market credit code registers, else None."""
-    clean = (code or "").strip().upper()
-    # An 18-character code whose first character is not 9 was issued by
-    # another registration authority (GB 32100-2015); anything else, an old
-    # 15-digit registration number or a missing code, is screened.
-    if len(clean) != 18 or clean[0] == _MARKET:
-        return None
-    authority = _AUTHORITIES.get(clean[0])
-    if authority is None:
-        return "其他登记管理部门登记的组织"
-    return authority["classes"].get(clean[1]) or f"{authority['name']}登记的组织"
-
-
-def _real_estate_evidence(
-    words: WordList, name: str, scope: str, spans: list[tuple[int, int]]
-) -> str | None:
-    """Return where a real-estate word sits in the name or outside clauses, if any."""
-    for word in words.real_estate_words:
-        if word in name:
-            return f"名称含“{word}”"
-        at = scope.find(word)
-        while at >= 0:
-            if not inside(spans, at, at + len(word)):
-                return f"经营范围含“{word}”"
-            at = scope.find(word, at + 1)
-    return None
-
-
-def _decide(
-    code: str,
-    name: str,
-    scope: str,
-    name_hits: list[Hit],
-    scope_hits: list[Hit],
-    words: WordList,
-    licences: LicenceIndex | None,
-) -> Screening:
-    """Return the screening of one record from its word hits (character offsets)."""
-    label = _authority_label(code)
-    if label is not None:
-        reason = f"非市场监管登记主体（{label}），不在本次筛查范围"
-        return Screening(False, False, (), (), (reason,), (), None)
-
-    near = [(h.start, h.end) for h in scope_hits]
-    hit_spans = exclusion_spans_near(scope, near) if scope_hits else []
-    counted = [h for h in scope_hits if not inside(hit_spans, h.start, h.end)]
-    counted_words = {h.word for h in counted}
-    excluded = [h.word for h in scope_hits if h.word not in counted_words]
-    hits = tuple(name_hits + counted)
-    entry = licences.lookup(code, name) if licences is not None else None
-    if entry is not None:
-        label_text = LICENCE_KINDS[entry.kind]
-        licence: LicenceMatch | None = LicenceMatch(
-            entry.kind, label_text, entry.code or entry.name, "list"
-        )
-    else:
-        licence = recognise_licensed(name, scope)
-    if not hits and not excluded and licence is None:
-        return CLEAN
-
-    reasons = [licence_reason(licence)] if licence is not None else []
-    reasons += [f"名称含“{w}”" for w in dict.fromkeys(h.word for h in name_hits)]
-    reasons += [
-        f"经营范围含“{w}”（排除条款外）" for w in dict.fromkeys(h.word for h in counted)
-    ]
-    found = {words.domain_of(h.word) for h in hits}
-    specific = found - {CROSS}
-    if hits:
-        # Clause spans cost more than the word search; only a real-estate word
-        # in the scope can need them here.
-        needs_spans = any(w in scope for w in words.real_estate_words)
-        spans = exclusion_spans(scope) if needs_spans else []
-        context = _real_estate_evidence(words, name, scope, spans)
-        if context is not None:
-            specific.add(REAL_ESTATE)
-            reasons.append(
-                f"金融字样与房地产字样同现（{context}），归入房地产互联网金融"
-            )
-    domains = tuple(d for d in DOMAINS if d in specific) or ((CROSS,) if hits else ())
-    reasons += [f"仅在排除条款内出现“{w}”，不计为命中" for w in dict.fromkeys(excluded)]
-    return Screening(
-        flagged=bool(hits) and licence is None,
-        licensed=licence is not None,
-        domains=domains,
-        keywords=tuple(dict.fromkeys(h.word for h in hits)),
-        reasons=tuple(reasons),
-        hits=hits,
-        licence_kind=licence.kind if licence is not None else None,
-    )
-
-
 def screen_record(
     code: str,
     name: str,
@@ -354,11 +314,10 @@ def screen_record(
     licences: LicenceIndex | None = None,
 ) -> Screening:
     """Return the screening of one record; `name` must already be normalised."""
-    if _authority_label(code) is not None:
-        return _decide(code, name, scope, [], [], scanner.words, licences)
-    name_hits = scanner.scan(name or "", "name")
-    scope_hits = scanner.scan(scope or "", "scope")
-    words = scanner.words
-    return _decide(
-        code, name or "", scope or "", name_hits, scope_hits, words, licences
-    )
+    name, scope, words = name or "", scope or "", scanner.words
+    if authority_label(code) is not None:
+        return decide(code, "", [], NO_SCOPE, words, None)
+    name_hits = scanner.scan(name, "name")
+    reading = read_scope(scope, scanner.scan(scope, "scope"), words)
+    licence = licence_of(code, name, scope, licences)
+    return decide(code, name, name_hits, reading, words, licence)

@@ -1,8 +1,16 @@
 """Keyword screening of millions of registry rows at once.
 
-Gives, row by row, what `screening.screen_record` gives: hyperscan scans the
-Arrow arrays' UTF-8 buffers in place, and Python decides only the rows with a
-match, a licence-list entry or a non-market code.
+Gives, row by row, what `screening.screen_record` gives. hyperscan scans the
+Arrow arrays' UTF-8 buffers in place for the words' literal spellings
+(wordscan.py); then each row is decided by what the scan found:
+
+* no word, licence trigger or stray space, a market code, not listed: clean;
+* a non-market code: outside the screening, one outcome per authority;
+* words in the scope only, each proved inside a forward exclusion clause by
+  the second scan: "only inside exclusion clauses", with no Python analysis;
+* anything else (a word or licence trigger in the name, a listed firm, a
+  scope word not so proved, a space inside a word): decided in Python as
+  `screen_record` decides it, each distinct scope read once.
 """
 
 from __future__ import annotations
@@ -10,20 +18,31 @@ from __future__ import annotations
 import logging
 import time
 
-import hyperscan
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from finsentry.registry import screening
+from finsentry.registry.decision import (
+    MARKET,
+    NO_SCOPE,
+    ScopeReading,
+    authority_label,
+    decide,
+    decide_market,
+    licence_of,
+)
 from finsentry.registry.licensing import LicenceIndex
-from finsentry.registry.screening import (
-    _MARKET,
-    _SCAN_CHUNK,
-    CLEAN,
-    KeywordScanner,
-    Screening,
-    _decide,
-    _scan_block,
+from finsentry.registry.outcomes import CLEAN, Hit, Screening
+from finsentry.registry.screening import KeywordScanner
+from finsentry.registry.wordscan import (
+    SPACE,
+    TRIGGER,
+    WORD,
+    Matches,
+    PatternTable,
+    row_offsets,
+    scan_array,
 )
 
 logger = logging.getLogger(__name__)
@@ -32,61 +51,16 @@ logger = logging.getLogger(__name__)
 def _flat(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Return `arr` as one string or large_string array (chunks joined, views cast)."""
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+        # One chunk is used as it is: combining would copy it.
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         arr = arr.cast(pa.large_string())
     return arr
 
 
-def _scan_array(
-    db: hyperscan.Database | None, arr: pa.Array
-) -> dict[int, list[tuple[int, int, int]]]:
-    """Return {row: [(id, start, end), ...]} byte matches, relative to each row."""
-    width = np.int32 if pa.types.is_string(arr.type) else np.int64
-    _, offsets_buf, data_buf = arr.buffers()
-    count = arr.offset + len(arr) + 1
-    offsets = np.frombuffer(offsets_buf, dtype=width, count=count)[arr.offset :]
-    offsets = offsets.astype(np.int64)
-    data = memoryview(data_buf) if data_buf is not None else memoryview(b"")
-    found: list[tuple[int, int, int]] = []
-
-    # Scan whole runs of rows at once; a cut falls only between rows.
-    row = 0
-    while row < len(arr):
-        limit = offsets[row] + _SCAN_CHUNK
-        last = int(np.searchsorted(offsets, limit, side="right")) - 1
-        last = max(last, row + 1)
-        lo, hi = int(offsets[row]), int(offsets[last])
-        _scan_block(db, data[lo:hi], lo, found)
-        row = last
-
-    if not found:
-        return {}
-    matches = np.asarray(found, dtype=np.int64)
-    ids, starts, ends = matches[:, 0], matches[:, 1], matches[:, 2]
-    rows = np.searchsorted(offsets, starts, side="right") - 1
-    # A match across two rows' concatenated text is not a match; nor is one
-    # in the leftover bytes of a null slot.
-    keep = np.less_equal(ends, offsets[rows + 1])
-    if arr.null_count:
-        valid = arr.is_valid().to_numpy(zero_copy_only=False)
-        keep &= valid[rows]
-    base = offsets[rows[keep]]
-    grouped: dict[int, list[tuple[int, int, int]]] = {}
-    for ident, row, start, end in zip(
-        ids[keep].tolist(),
-        rows[keep].tolist(),
-        (starts[keep] - base).tolist(),
-        (ends[keep] - base).tolist(),
-        strict=True,
-    ):
-        grouped.setdefault(row, []).append((ident, start, end))
-    return grouped
-
-
-def _mask_rows(mask: pa.Array) -> np.ndarray:
-    """Return the row numbers where the boolean `mask` is true (nulls false)."""
-    return np.flatnonzero(mask.fill_null(False).to_numpy(zero_copy_only=False))
+def _mask(values: pa.Array) -> np.ndarray:
+    """Return the boolean `values` as a numpy mask, nulls false."""
+    return values.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def screen_batch(
@@ -98,9 +72,7 @@ def screen_batch(
 ) -> dict[int, Screening]:
     """Return {row: Screening} for rows that differ from CLEAN; names pre-normalised.
 
-    Equal to `screen_record` row by row. hyperscan scans the arrays' UTF-8
-    data buffers in place; Python runs only for rows with a match, a licence
-    list entry, a licence name trigger or a non-market code.
+    Equal to `screen_record` row by row, in row order.
     """
     codes, names, scopes = _flat(codes), _flat(names), _flat(scopes)
     if not len(codes) == len(names) == len(scopes):
@@ -112,59 +84,280 @@ def screen_batch(
 
     clean_codes = pc.ascii_upper(pc.utf8_trim_whitespace(codes))
     first = pc.utf8_slice_codeunits(clean_codes, 0, 1)
-    is_other = pc.and_(
-        pc.equal(pc.utf8_length(clean_codes), 18), pc.not_equal(first, _MARKET)
+    other = _mask(
+        pc.and_(pc.equal(pc.utf8_length(clean_codes), 18), pc.not_equal(first, MARKET))
     )
-    other_rows = _mask_rows(is_other)
-    listed_rows = np.zeros(0, dtype=np.int64)
+    listed = np.zeros(len(codes), dtype=bool)
     if licences is not None and len(licences):
-        listed = pc.or_(
-            pc.is_in(clean_codes, value_set=licences.code_set()),
-            pc.is_in(names, value_set=licences.name_set()),
+        listed = _mask(
+            pc.or_(
+                pc.is_in(clean_codes, value_set=licences.code_set()),
+                pc.is_in(names, value_set=licences.name_set()),
+            )
         )
-        listed_rows = _mask_rows(listed)
+    full = listed.copy()
 
     scan_began = time.perf_counter()
-    name_matches = _scan_array(scanner.name_db, names)
-    scope_matches = _scan_array(scanner.scope_db, scopes)
+    chunk = screening._SCAN_CHUNK
+    in_names = scan_array(scanner.names, names, chunk)
+    in_scopes = scan_array(scanner.scopes, scopes, chunk)
     scan_seconds = time.perf_counter() - scan_began
 
-    other = set(other_rows.tolist())
-    candidates = other | set(listed_rows.tolist()) | name_matches.keys()
-    candidates |= scope_matches.keys()
-    order = sorted(candidates)
-    picked = pa.array(order, type=pa.int64())
-    code_list = codes.take(picked).to_pylist()
-    name_list = names.take(picked).to_pylist()
-    scope_list = scopes.take(picked).to_pylist()
-    results: dict[int, Screening] = {}
-    # TODO: ~55 µs of Python per candidate row keeps `finsentry screen` at par
-    # with pandas, short of the 5x target; the decision needs batching.
-    for at, row in enumerate(order):
-        code = code_list[at] or ""
-        if row in other:
-            outcome = _decide(code, "", "", [], [], scanner.words, licences)
-        else:
-            name = name_list[at] or ""
-            scope = scope_list[at] or ""
-            name_bytes, scope_bytes = name.encode("utf-8"), scope.encode("utf-8")
-            name_hits = scanner.to_hits(name_bytes, "name", name_matches.get(row, []))
-            scope_hits = scanner.to_hits(
-                scope_bytes, "scope", scope_matches.get(row, [])
-            )
-            words = scanner.words
-            outcome = _decide(code, name, scope, name_hits, scope_hits, words, licences)
-        if outcome != CLEAN:
-            results[row] = outcome
+    # Any name match (word, trigger or space) needs the full decision, and so
+    # does a space inside a scope word or a word scanned space-tolerantly.
+    full[in_names.rows] = True
+    kinds = scanner.scopes.kinds[in_scopes.idents]
+    tolerant = scanner.scopes.lengths[in_scopes.idents] == 0
+    full[in_scopes.rows[(kinds == SPACE) | tolerant]] = True
+    has_word = np.zeros(len(codes), dtype=bool)
+    has_word[in_scopes.rows[kinds == WORD]] = True
+    full &= ~other
+    maybe_inside = has_word & ~full & ~other
+    name_kinds = scanner.names.kinds[in_names.idents]
+    regular = np.ones(len(codes), dtype=bool)
+    regular[in_names.rows[name_kinds == SPACE]] = False
+    regular[in_names.rows[scanner.names.lengths[in_names.idents] == 0]] = False
+    regular[in_scopes.rows[(kinds == SPACE) | tolerant]] = False
 
-    total = time.perf_counter() - began
+    lines, found = _clause_scan(scanner, scopes, maybe_inside)
+    hits = in_scopes.where((kinds == WORD) & maybe_inside[in_scopes.rows])
+    proved = _proved_inside(scanner, hits, lines, found)
+    full[hits.rows[~proved]] = True
+    only_inside = maybe_inside & ~full
+    cue_free = _cue_free(scanner, scopes, full)
+
+    results = _outside_screening(codes, other, scanner)
+    results.update(_clause_only(hits.where(only_inside[hits.rows]), scanner))
+    licensable = listed.copy()
+    licensable[in_names.rows[name_kinds == TRIGGER]] = True
+    results.update(
+        _decide_rows(
+            (codes, names, scopes),
+            full,
+            regular,
+            licensable,
+            cue_free,
+            in_names,
+            in_scopes,
+            scanner,
+            licences,
+        )
+    )
+    ordered = dict(sorted(results.items()))
+
     logger.debug(
-        "screen_batch finished rows=%d candidates=%d results=%d "
+        "screen_batch finished rows=%d full=%d clause_only=%d results=%d "
         "seconds=%.3f scan_seconds=%.3f",
         len(codes),
-        len(candidates),
-        len(results),
-        total,
+        int(full.sum()),
+        int(only_inside.sum()),
+        len(ordered),
+        time.perf_counter() - began,
         scan_seconds,
     )
+    return ordered
+
+
+def _clause_scan(
+    scanner: KeywordScanner, scopes: pa.Array, rows: np.ndarray
+) -> tuple[np.ndarray, Matches]:
+    """Return the rows scanned with the clause table, and its matches by line."""
+    picked = np.flatnonzero(rows)
+    if not len(picked) or scanner.clauses.db is None:
+        empty = np.zeros(0, dtype=np.int64)
+        return picked, Matches(empty, empty, empty, empty)
+
+    # One row per line: no clause pattern crosses a newline, so none runs
+    # from one row's cue to the next row's word.
+    newline = pa.scalar("\n", type=scopes.type)
+    lines = pc.binary_join_element_wise(
+        scopes.take(pa.array(picked)), newline, pa.scalar("", type=scopes.type)
+    )
+    return picked, scan_array(scanner.clauses, lines, screening._SCAN_CHUNK)
+
+
+def _cue_free(
+    scanner: KeywordScanner, scopes: pa.Array, rows: np.ndarray
+) -> np.ndarray:
+    """Return a mask of the `rows` whose scope holds no clause cue."""
+    picked = np.flatnonzero(rows)
+    free = np.zeros(len(rows), dtype=bool)
+    if len(picked):
+        taken = scopes.take(pa.array(picked))
+        cued = pc.match_substring_regex(taken, scanner.cue_pattern)
+        free[picked] = ~_mask(cued)
+    return free
+
+
+def _proved_inside(
+    scanner: KeywordScanner, hits: Matches, lines: np.ndarray, found: Matches
+) -> np.ndarray:
+    """Return, per scope hit, whether the clause scan proves it inside a clause.
+
+    `lines` are the rows the clause scan read, `found` its matches by line.
+    """
+    proved = np.zeros(len(hits.rows), dtype=bool)
+    words = len(scanner.word_texts)
+    clause_words = found.where(scanner.clauses.kinds[found.idents] == WORD)
+    if not len(hits.rows) or not len(clause_words.rows):
+        return proved
+    width = int(max(hits.ends.max(), clause_words.ends.max())) + 1
+    if len(lines) * width * words >= 1 << 62:
+        return proved
+    line_of_hit = np.searchsorted(lines, hits.rows)
+    hit_keys = (line_of_hit * width + hits.ends) * words
+    hit_keys += scanner.scopes.words[hits.idents]
+    clause_keys = (clause_words.rows * width + clause_words.ends) * words
+    clause_keys += scanner.clauses.words[clause_words.idents]
+    return np.isin(hit_keys, clause_keys)
+
+
+def _clause_only(hits: Matches, scanner: KeywordScanner) -> dict[int, Screening]:
+    """Return the outcome of rows whose scope words all sit in exclusion clauses."""
+    order = np.lexsort((hits.ends, hits.starts, hits.rows))
+    rows = hits.rows[order].tolist()
+    words = scanner.scopes.words[hits.idents[order]].tolist()
+    per_row: dict[int, list[int]] = {}
+    for row, word in zip(rows, words, strict=True):
+        seen = per_row.setdefault(row, [])
+        if word not in seen:
+            seen.append(word)
+
+    outcomes: dict[tuple[int, ...], Screening] = {}
+    results = {}
+    for row, seen in per_row.items():
+        key = tuple(seen)
+        outcome = outcomes.get(key)
+        if outcome is None:
+            texts = tuple(scanner.word_texts[w] for w in key)
+            reading = ScopeReading((), (), texts, ())
+            outcome = decide_market("", [], reading, scanner.words, None)
+            outcomes[key] = outcome
+        results[row] = outcome
+    return results
+
+
+def _outside_screening(
+    codes: pa.Array, other: np.ndarray, scanner: KeywordScanner
+) -> dict[int, Screening]:
+    """Return the outcome of rows with a non-market code, one per authority."""
+    rows = np.flatnonzero(other)
+    outcomes: dict[str | None, Screening] = {}
+    results = {}
+    for row, code in zip(
+        rows.tolist(), codes.take(pa.array(rows)).to_pylist(), strict=True
+    ):
+        label = authority_label(code or "")
+        outcome = outcomes.get(label)
+        if outcome is None:
+            outcome = decide(code or "", "", [], NO_SCOPE, scanner.words, None)
+            outcomes[label] = outcome
+        results[row] = outcome
+    return results
+
+
+def _char_offsets(arr: pa.Array, hits: Matches, lines: np.ndarray) -> np.ndarray:
+    """Return the character offsets of the hits' starts and ends, as two columns.
+
+    `lines` gives, per hit, its row of `arr`; a character starts at every
+    byte that is not a UTF-8 continuation byte (10xxxxxx).
+    """
+    offsets = row_offsets(arr)
+    data_buf = arr.buffers()[2]
+    size = int(offsets[-1]) if len(offsets) else 0
+    data = np.frombuffer(data_buf, dtype=np.uint8, count=size) if size else None
+    starts_char = np.zeros(size + 1, dtype=np.int64)
+    if data is not None:
+        np.cumsum((data & 0xC0) != 0x80, out=starts_char[1:])
+    base = offsets[lines]
+    before = starts_char[base]
+    return np.stack(
+        (
+            starts_char[base + hits.starts] - before,
+            starts_char[base + hits.ends] - before,
+        ),
+        axis=1,
+    )
+
+
+def _hit_lists(
+    taken: pa.Array, hits: Matches, picked: np.ndarray, table: PatternTable
+) -> list[list[tuple[int, int, int]]]:
+    """Return, per picked row, its (word, start, end) hits by character, sorted.
+
+    `taken` holds the picked rows of the scanned array, in the same order;
+    hits sort as `KeywordScanner.to_hits` sorts them.
+    """
+    hits = hits.where(np.isin(hits.rows, picked))
+    lines = np.searchsorted(picked, hits.rows)
+    chars = _char_offsets(taken, hits, lines)
+    words = table.words[hits.idents]
+    order = np.lexsort((table.ranks[words], chars[:, 1], chars[:, 0], lines))
+    per_row: list[list[tuple[int, int, int]]] = [[] for _ in range(len(picked))]
+    for line, word, start, end in zip(
+        lines[order].tolist(),
+        words[order].tolist(),
+        chars[order, 0].tolist(),
+        chars[order, 1].tolist(),
+        strict=True,
+    ):
+        per_row[line].append((word, start, end))
+    return per_row
+
+
+def _decide_rows(
+    columns: tuple[pa.Array, pa.Array, pa.Array],
+    rows: np.ndarray,
+    regular: np.ndarray,
+    licensable: np.ndarray,
+    cue_free: np.ndarray,
+    in_names: Matches,
+    in_scopes: Matches,
+    scanner: KeywordScanner,
+    licences: LicenceIndex | None,
+) -> dict[int, Screening]:
+    """Return the outcome of the `rows` mask, decided one by one in Python.
+
+    Hits come from the first scan's matches; a row not `regular` (a space
+    inside a word) is scanned again with the space-tolerant patterns. Only
+    a `licensable` row (listed, or a licence trigger in its name, space
+    tolerant or not: triggers hold no word) can be licensed; a `cue_free`
+    scope has no clause but boilerplate.
+    """
+    codes, names, scopes = columns
+    picked = np.flatnonzero(rows)
+    taken = pa.array(picked, type=pa.int64())
+    sub_names, sub_scopes = names.take(taken), scopes.take(taken)
+    name_words = in_names.where(scanner.names.kinds[in_names.idents] == WORD)
+    scope_words = in_scopes.where(scanner.scopes.kinds[in_scopes.idents] == WORD)
+    name_hits = _hit_lists(sub_names, name_words, picked, scanner.names)
+    scope_hits = _hit_lists(sub_scopes, scope_words, picked, scanner.scopes)
+    words, texts = scanner.words, scanner.word_texts
+    results = {}
+    for row, fast, may_hold, plain, code, name, scope, in_name, in_scope in zip(
+        picked.tolist(),
+        regular[picked].tolist(),
+        licensable[picked].tolist(),
+        cue_free[picked].tolist(),
+        codes.take(taken).to_pylist(),
+        sub_names.to_pylist(),
+        sub_scopes.to_pylist(),
+        name_hits,
+        scope_hits,
+        strict=True,
+    ):
+        code, name, scope = code or "", name or "", scope or ""
+        if fast:
+            found = [Hit(texts[w], "name", start, end) for w, start, end in in_name]
+            reading = scanner.known_reading(scope)
+            if reading is None:
+                hits = [Hit(texts[w], "scope", at, end) for w, at, end in in_scope]
+                reading = scanner.reading(scope, hits, plain)
+        else:
+            found = scanner.scan(name, "name")
+            reading = scanner.reading(scope, None, plain)
+        licence = licence_of(code, name, scope, licences) if may_hold else None
+        outcome = decide_market(name, found, reading, words, licence)
+        if outcome is not CLEAN:
+            results[row] = outcome
     return results

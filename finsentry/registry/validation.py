@@ -6,8 +6,9 @@ status, regions) are parsed once per distinct value and mapped back. Python
 per-row work happens only for rows that fail, to explain why.
 """
 
+import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from finsentry.registry import divisions, fields, uscc
-from finsentry.registry.columns import CANONICAL
 from finsentry.registry.normalize import normalize_names
 from finsentry.registry.sources import RawBatch, Reject
 
@@ -53,12 +53,15 @@ class ValidBatch:
 class DuplicateGuard:
     """Refuses a credit code seen earlier in the file, naming the line it came on.
 
-    Only the codes are hashed on the common path; the first line of a
-    repeated code is looked up in the kept batches when one turns up.
+    The common path compares 64-bit digests of the codes with numpy, kept
+    in sorted runs that merge as they grow (each digest is copied about
+    log2(batches) times); a digest seen before, or twice in one batch,
+    sends that batch to the exact path, which compares the codes themselves
+    (so a digest collision costs time, never a wrong reject).
     """
 
     def __init__(self) -> None:
-        self._seen: set[str] = set()
+        self._runs: list[np.ndarray] = []
         self._kept: list[tuple[pa.ChunkedArray, pa.ChunkedArray]] = []
         self._lines: dict[str, int] | None = None
 
@@ -71,28 +74,43 @@ class DuplicateGuard:
         self, table: pa.Table
     ) -> tuple[pa.Table, list[int] | None, list[Reject]]:
         """Return the kept table, the kept row indices (None: all), and the rejects."""
-        codes = table["uscc"].to_pylist()
-        if len(set(codes)) == len(codes) and self._seen.isdisjoint(codes):
-            self._seen.update(codes)
+        digests = np.sort(code_digests(table["uscc"]))
+        if not (digests[1:] == digests[:-1]).any() and not self._seen_any(digests):
+            self._add(digests)
             self._keep(table)
             return table, None, []
 
+        seen = self._first_lines()
         keep: list[int] = []
         rejects: list[Reject] = []
-        here: dict[str, int] = {}
-        lines = table["line"].to_pylist()
+        codes, lines = table["uscc"].to_pylist(), table["line"].to_pylist()
         for index, (code, line) in enumerate(zip(codes, lines, strict=True)):
-            if code not in self._seen:
-                self._seen.add(code)
-                here[code] = line
+            first = seen.get(code)
+            if first is None:
+                seen[code] = line
                 keep.append(index)
                 continue
-            first = here.get(code) or self._first_line(code)
             reason = f"统一社会信用代码与第 {first} 行重复"
             rejects.append(Reject(line, code, "uscc", reason))
         kept = table.take(pa.array(keep, type=pa.int64()))
-        self._keep(kept)
+        self._add(np.unique(code_digests(kept["uscc"])))
+        self._kept.append((kept["uscc"], kept["line"]))
         return kept, keep, rejects
+
+    def _seen_any(self, digests: np.ndarray) -> bool:
+        """Return whether any of the sorted `digests` was kept before."""
+        for run in self._runs:
+            at = np.searchsorted(run, digests).clip(max=len(run) - 1)
+            if (run[at] == digests).any():
+                return True
+        return False
+
+    def _add(self, digests: np.ndarray) -> None:
+        """Keep the sorted `digests`, merging runs of like size."""
+        self._runs.append(digests)
+        while len(self._runs) > 1 and len(self._runs[-2]) <= 2 * len(self._runs[-1]):
+            last = self._runs.pop()
+            self._runs[-1] = np.sort(np.concatenate((self._runs[-1], last)))
 
     def _keep(self, table: pa.Table) -> None:
         self._kept.append((table["uscc"], table["line"]))
@@ -100,35 +118,122 @@ class DuplicateGuard:
             codes, lines = table["uscc"].to_pylist(), table["line"].to_pylist()
             self._lines.update(zip(codes, lines, strict=True))
 
-    def _first_line(self, code: str) -> int:
+    def _first_lines(self) -> dict[str, int]:
+        """Return {code: first line} of every kept code, built on the first doubt."""
         if self._lines is None:
-            # The first repeat builds the lookup; files with repeats are rare.
+            # Files with repeats are rare: only then are all codes made strings.
             self._lines = {}
             for codes, lines in self._kept:
                 pairs = zip(codes.to_pylist(), lines.to_pylist(), strict=True)
                 for seen_code, line in pairs:
                     self._lines.setdefault(seen_code, line)
-        return self._lines[code]
+        return self._lines
 
 
-def validate_batch(raw: RawBatch) -> ValidBatch:
-    """Return the accepted rows of a raw batch, normalised, with rejects, warnings."""
+_MIX = (
+    np.uint64(0x9E3779B97F4A7C15),
+    np.uint64(0xBF58476D1CE4E5B9),
+    np.uint64(0x94D049BB133111EB),
+)
+
+
+def code_digests(codes: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Return a 64-bit digest per code (equal codes, equal digests), as uint64."""
+    if isinstance(codes, pa.ChunkedArray):
+        codes = codes.combine_chunks()
+    # Plain numpy on the buffers: a pyarrow scalar would import pandas (~1 s)
+    # into a process that has no other use for it.
+    width = np.int64 if pa.types.is_large_string(codes.type) else np.int32
+    offsets = np.frombuffer(codes.buffers()[1], dtype=width)
+    offsets = offsets[codes.offset : codes.offset + len(codes) + 1]
+    lengths = np.diff(offsets)
+    if codes.null_count or not len(codes) or (lengths != uscc.CODE_LENGTH).any():
+        # Not all of code length: digest the strings one by one instead.
+        values = [hash(c) & 0xFFFFFFFFFFFFFFFF for c in codes.to_pylist()]
+        return np.array(values, dtype=np.uint64)
+    start = int(offsets[0])
+    data = np.frombuffer(codes.buffers()[2], dtype=np.uint8)
+    chars = data[start : start + uscc.CODE_LENGTH * len(codes)]
+    padded = np.zeros((len(codes), 24), dtype=np.uint8)
+    padded[:, : uscc.CODE_LENGTH] = chars.reshape(len(codes), uscc.CODE_LENGTH)
+    words = padded.view(np.uint64)
+    digest = np.zeros(len(codes), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column, factor in enumerate(_MIX):
+            # Multiply-xorshift rounds (splitmix64's finaliser) mix each word in.
+            value = (words[:, column] ^ digest) * factor
+            digest = value ^ (value >> np.uint64(31))
+    return digest
+
+
+# The source columns each output column is made from.
+_SOURCES: dict[str, tuple[str, ...]] = {
+    "line": (),
+    "uscc": ("uscc",),
+    "name": ("name",),
+    "name_normalized": ("name",),
+    "scope": ("scope",),
+    "region_code": ("uscc", "region"),
+    "city_code": ("uscc", "region"),
+    "county_code": ("uscc", "region"),
+    "established": ("established",),
+    "capital_wan": ("registered_capital",),
+    "capital_currency": ("registered_capital",),
+    "legal_rep": ("legal_rep",),
+    "address": ("address",),
+    "phone": ("phone",),
+    "website": ("website",),
+    "status": ("status",),
+    "warnings": ("uscc", "region", "scope"),
+}
+# Source columns read whatever the caller keeps: they can refuse a row or
+# warn on it, or the screening reads them.
+CHECKED = (
+    "uscc",
+    "name",
+    "scope",
+    "region",
+    "established",
+    "registered_capital",
+    "status",
+)
+# Output columns the screening reads, kept whatever the caller asks for.
+SCREENED = ("line", "uscc", "name_normalized", "scope")
+
+
+def source_columns(columns: Collection[str] | None) -> set[str]:
+    """Return the source columns that validating into `columns` reads (None: all).
+
+    Names in `columns` that validation does not make (screening results) are
+    ignored.
+    """
+    outputs = OUTPUT_COLUMNS if columns is None else [*columns, *SCREENED]
+    needed = set(CHECKED)
+    for column in outputs:
+        needed.update(_SOURCES.get(column, ()))
+    return needed
+
+
+def validate_batch(raw: RawBatch, columns: Collection[str] | None = None) -> ValidBatch:
+    """Return the accepted rows of a raw batch, normalised, with rejects, warnings.
+
+    `columns` keeps only those OUTPUT_COLUMNS (and the ones screening reads);
+    every check that can refuse or warn runs whatever is kept.
+    """
     count = len(raw)
     rejects = list(raw.rejects)
-    empty = pa.array([""] * count, type=pa.string())
-    # The scope is kept as registered (hit offsets point into it); trimming
-    # the largest column would copy it for nothing.
-    col = {
-        c: raw.columns.get(c, empty)
-        if c == "scope"
-        else pc.utf8_trim_whitespace(raw.columns.get(c, empty))
-        for c in CANONICAL
-    }
+    wanted = OUTPUT_COLUMNS if columns is None else (*columns, *SCREENED)
+    empty = pa.repeat(pa.scalar("", type=pa.string()), count)
+    col = {}
+    for name in source_columns(columns):
+        values = raw.columns.get(name, empty)
+        # The scope is kept as registered (hit offsets point into it);
+        # trimming the largest column would copy it for nothing.
+        col[name] = values if name == "scope" else pc.utf8_trim_whitespace(values)
     lines = raw.lines
     bad = np.zeros(count, dtype=bool)
 
-    codes = pc.utf8_upper(pc.utf8_normalize(col["uscc"], "NFKC"))
-    codes = pc.replace_substring(codes, " ", "")
+    codes = _clean_codes(col["uscc"])
     code_bad = uscc.code_problems_mask(codes)
     for i in np.flatnonzero(code_bad):
         code = codes[int(i)].as_py()
@@ -136,7 +241,7 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
         rejects.append(Reject(int(lines[i]), code, "uscc", reason or "代码无效"))
     bad |= code_bad
 
-    name_empty = pc.equal(pc.utf8_length(col["name"]), 0).to_numpy(zero_copy_only=False)
+    name_empty = _empty(col["name"])
     for i in np.flatnonzero(name_empty & ~bad):
         rejects.append(
             Reject(int(lines[i]), codes[int(i)].as_py(), "name", "企业名称为空")
@@ -145,7 +250,10 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
 
     parsed: dict[str, pa.Array] = {}
     for column, parser, kind in _PARSED:
-        values, failed = _map_distinct(col[column], parser)
+        if parser is _date_text:
+            values, failed = _dates(col[column])
+        else:
+            values, failed = _map_distinct(col[column], parser)
         parsed[column] = values
         for i in np.flatnonzero(failed & ~bad):
             reason = f"{failed_reason(parser, col[column][int(i)].as_py())}"
@@ -153,41 +261,65 @@ def validate_batch(raw: RawBatch) -> ValidBatch:
         bad |= failed
 
     region = _region_codes(codes, col["region"])
-    placed, region_warnings = _placement(region)
+    placed, unknown = _placement(region)
+    scope_empty = _empty(col["scope"])
+    warned_rows = unknown | scope_empty
     capital = parsed["registered_capital"]
-    scope_empty = pc.equal(pc.utf8_length(col["scope"]), 0)
-    warnings = pc.if_else(
-        scope_empty,
-        pc.binary_join_element_wise(region_warnings, "经营范围为空", "；"),
-        region_warnings,
-    )
-    warnings = pc.utf8_trim(warnings, "；")
-    table = pa.table(
-        {
-            "line": pa.array(lines),
-            "uscc": codes,
-            "name": col["name"],
-            "name_normalized": normalize_names(col["name"]),
-            "scope": col["scope"],
-            "region_code": region,
-            "city_code": placed["city"],
-            "county_code": placed["county"],
-            "established": parsed["established"],
-            "capital_wan": pc.struct_field(capital, "amount"),
-            "capital_currency": pc.fill_null(pc.struct_field(capital, "currency"), ""),
-            "legal_rep": col["legal_rep"],
-            "address": col["address"],
-            "phone": col["phone"],
-            "website": _websites(col["website"]),
-            "status": parsed["status"],
-            "warnings": warnings,
-        }
-    )
+    made = {
+        "line": lambda: pa.array(lines),
+        "uscc": lambda: codes,
+        "name": lambda: col["name"],
+        "name_normalized": lambda: normalize_names(col["name"]),
+        "scope": lambda: col["scope"],
+        "region_code": lambda: region,
+        "city_code": lambda: placed["city"],
+        "county_code": lambda: placed["county"],
+        "established": lambda: parsed["established"],
+        "capital_wan": lambda: pc.struct_field(capital, "amount"),
+        "capital_currency": lambda: pc.fill_null(
+            pc.struct_field(capital, "currency"), ""
+        ),
+        "legal_rep": lambda: col["legal_rep"],
+        "address": lambda: col["address"],
+        "phone": lambda: col["phone"],
+        "website": lambda: _websites(col["website"]),
+        "status": lambda: parsed["status"],
+        "warnings": lambda: _warnings(placed["note"], scope_empty),
+    }
+    table = pa.table({c: made[c]() for c in OUTPUT_COLUMNS if c in wanted})
     if bad.any():
         table = table.take(pa.array(np.flatnonzero(~bad)))
     rejects.sort(key=lambda r: r.line)
-    warned = pc.sum(pc.greater(pc.utf8_length(table["warnings"]), 0)).as_py() or 0
+    warned = int(np.count_nonzero(warned_rows & ~bad))
     return ValidBatch(table, rejects, warned)
+
+
+def _clean_codes(raw: pa.Array) -> pa.Array:
+    """Return credit codes folded (NFKC), upper-cased and without spaces."""
+    # NFKC leaves ASCII alone, so a batch of ASCII codes skips it.
+    if pc.all(pc.string_is_ascii(raw)).as_py() is not False:
+        codes = pc.ascii_upper(raw)
+    else:
+        codes = pc.utf8_upper(pc.utf8_normalize(raw, "NFKC"))
+    if pc.any(pc.match_substring(codes, " ")).as_py():
+        codes = pc.replace_substring(codes, " ", "")
+    return codes
+
+
+def _empty(values: pa.Array) -> np.ndarray:
+    """Return a mask of the empty strings in `values` (nulls are not empty)."""
+    found = pc.fill_null(pc.equal(pc.binary_length(values), 0), False)
+    return found.to_numpy(zero_copy_only=False)
+
+
+def _warnings(notes: pa.Array, scope_empty: np.ndarray) -> pa.Array:
+    """Return each row's warnings: the region note and an empty scope, joined."""
+    warnings = pc.if_else(
+        pa.array(scope_empty),
+        pc.binary_join_element_wise(notes, "经营范围为空", "；"),
+        notes,
+    )
+    return pc.utf8_trim(warnings, "；")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -280,6 +412,43 @@ def _map_distinct(
     return mapped, failed
 
 
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _dates(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Return `_map_distinct(values, _date_text)`, checking plain ISO dates in bulk.
+
+    A registry writes most dates as YYYY-MM-DD: such a date that exists and
+    lies between 1900-01-01 and today is already its own ISO text. Every
+    other value, refused ones included, goes through the parser.
+    """
+    iso = pc.fill_null(pc.match_substring_regex(values, _ISO_DATE), False)
+    plain = iso.to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(plain)
+    if not len(rows):
+        return _map_distinct(values, _date_text)
+
+    texts = values.take(pa.array(rows))
+    year, month, day = (
+        pc.cast(pc.utf8_slice_codeunits(texts, a, b), pa.int64()).to_numpy()
+        for a, b in ((0, 4), (5, 7), (8, 10))
+    )
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = _MONTH_DAYS[month.clip(0, 12)] + ((month == 2) & leap)
+    today = dt.date.today()
+    stamp = year * 10000 + month * 100 + day
+    good = (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+    good &= (year >= 1900) & (
+        stamp <= today.year * 10000 + today.month * 100 + today.day
+    )
+    plain[rows[~good]] = False
+
+    mask = pa.array(plain)
+    rest, failed = _map_distinct(pc.if_else(mask, "", values), _date_text)
+    return pc.if_else(mask, values, rest), failed
+
+
 def _type_of(parser: Callable[[str], Any]) -> pa.DataType:
     for column, candidate, _ in _PARSED:
         if candidate is parser:
@@ -294,8 +463,8 @@ def _region_codes(codes: pa.Array, region: pa.Array) -> pa.Array:
     return pc.if_else(given, region, from_code)
 
 
-def _placement(region: pa.Array) -> tuple[dict[str, pa.Array], pa.Array]:
-    """Return city and county codes per region, and a warning where it is unknown."""
+def _placement(region: pa.Array) -> tuple[dict[str, pa.Array], np.ndarray]:
+    """Return city and county codes and a note per region, and where it is unknown."""
     distinct = pc.unique(region)
     cities: list[str] = []
     counties: list[str] = []
@@ -310,5 +479,7 @@ def _placement(region: pa.Array) -> tuple[dict[str, pa.Array], pa.Array]:
     placed = {
         "city": pa.array(cities, type=pa.string()).take(index),
         "county": pa.array(counties, type=pa.string()).take(index),
+        "note": pa.array(notes, type=pa.string()).take(index),
     }
-    return placed, pa.array(notes, type=pa.string()).take(index)
+    unknown = np.array([bool(n) for n in notes], dtype=bool)
+    return placed, unknown[index.to_numpy(zero_copy_only=False)]

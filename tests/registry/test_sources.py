@@ -154,3 +154,32 @@ def test_xlsx_rows_carry_sheet_lines(tmp_path: Path) -> None:
 
     assert lines == [2, 4]
     assert values["established"] == ["", "20160503"]
+
+
+def test_header_only_file_has_no_blocks(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", [])
+
+    info, items = open_source(path)
+
+    assert list(items) == []
+
+
+def test_last_record_without_newline_and_blank_tail(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    rows = [",".join(firm_row(i, f"公司{i}", "餐饮")) for i in (1, 2)]
+    path.write_text(",".join(HEADER) + "\n" + "\n".join(rows), encoding="utf-8")
+
+    lines, values, rejects = read_all(path)
+
+    assert lines == [2, 3] and rejects == []
+    assert values["name"] == ["公司1", "公司2"]
+
+
+def test_kept_columns_are_the_only_ones_parsed(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", [firm_row(1, "甲公司", "餐饮")])
+    info, items = open_source(path)
+
+    batch = sources.parse_csv_block(next(iter(items)), info, {"uscc", "name"})
+
+    assert set(batch.columns) == {"uscc", "name"}
+    assert batch.lines.tolist() == [2]

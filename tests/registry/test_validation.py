@@ -137,3 +137,89 @@ def test_repeated_code_across_batches_names_its_first_line() -> None:
         (10, "统一社会信用代码与第 3 行重复"),
         (11, "统一社会信用代码与第 9 行重复"),
     ]
+
+
+def test_digest_collision_falls_back_to_comparing_codes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every code gets the same digest: the guard must still compare codes.
+    monkeypatch.setattr(
+        validation, "code_digests", lambda codes: np.zeros(len(codes), np.uint64)
+    )
+    guard = validation.DuplicateGuard()
+    first = pa.table({"uscc": [code(1), code(2)], "line": [2, 3]})
+    second = pa.table({"uscc": [code(4), code(1)], "line": [4, 5]})
+
+    kept_first, first_rejects = guard.drop_repeats(first)
+    kept, rejects = guard.drop_repeats(second)
+
+    assert kept_first.num_rows == 2 and first_rejects == []
+    assert kept["uscc"].to_pylist() == [code(4)]
+    assert [(r.line, r.reason) for r in rejects] == [
+        (5, "统一社会信用代码与第 2 行重复")
+    ]
+
+
+def test_code_digests_tell_codes_apart_and_match_equal_ones() -> None:
+    codes = [code(i) for i in range(1, 2000)]
+    digests = validation.code_digests(pa.array(codes + codes[:5]))
+
+    assert len(set(digests[:-5].tolist())) == len(codes)
+    assert digests[-5:].tolist() == digests[:5].tolist()
+    odd = validation.code_digests(pa.array(["short", "short", "other"]))
+    assert odd[0] == odd[1] != odd[2]
+
+
+def test_kept_columns_are_equal_to_a_full_validation() -> None:
+    rows = [
+        {"uscc": code(1), "name": "甲", "scope": "", "region": "229999"},
+        {"uscc": code(2), "name": "乙", "scope": "x", "established": "昨天"},
+        {"uscc": code(3), "name": "丙", "scope": "x", "website": "www.A.com"},
+        {"uscc": code(3)[:-1] + "0", "name": "丁", "scope": "x"},
+    ]
+    kept = ["uscc", "name", "region_code", "city_code", "line"]
+
+    full = validation.validate_batch(batch(rows))
+    part = validation.validate_batch(batch(rows), kept)
+
+    assert set(part.table.column_names) == {*kept, "name_normalized", "scope"}
+    for column in part.table.column_names:
+        assert part.table[column].equals(full.table[column]), column
+    assert part.rejects == full.rejects
+    assert part.warned == full.warned == 1
+
+
+DATES = [
+    "2016-05-03",
+    "2016-02-29",
+    "2015-02-29",
+    "2000-02-29",
+    "1900-02-29",
+    "1899-12-31",
+    "1900-01-01",
+    "2016-13-01",
+    "2016-00-10",
+    "2016-04-31",
+    "2016-04-00",
+    "2999-01-01",
+    "2016/5/3",
+    "2016年5月3日",
+    "20160503",
+    "42000",
+    "",
+    "无",
+    "２０１６-０５-０３",
+    "2016-05-03 10:00",
+    "not a date",
+]
+
+
+def test_bulk_iso_dates_equal_the_parser() -> None:
+    values = pa.array(DATES * 3)
+
+    got, got_failed = validation._dates(values)
+    expected, failed = validation._map_distinct(values, validation._date_text)
+
+    assert got.to_pylist() == expected.to_pylist()
+    assert got_failed.tolist() == failed.tolist()
+    assert failed.any() and not failed.all()
