@@ -1,4 +1,4 @@
-"""Admin for findings: evidence is read-only, only a dismissal can be recorded."""
+"""Admin for findings (read-only evidence, dismissals only) and editable rule packs."""
 
 from typing import cast
 
@@ -8,7 +8,10 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
 
-from finsentry.rules.models import Finding
+from finsentry.rules.forms import RulePackForm
+from finsentry.rules.models import Finding, RulePack
+from finsentry.rules.packs import packaged_pack_texts
+from finsentry.rules.services import forget_ruleset
 
 _DISMISSAL_FIELDS = ("dismissed_at", "dismissed_reason")
 
@@ -68,3 +71,33 @@ class FindingAdmin(admin.ModelAdmin):
         if obj.dismissed_at is not None:
             obj.dismissed_by = cast(User, request.user)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(RulePack)
+class RulePackAdmin(admin.ModelAdmin):
+    """Staff edit rule packs here; the form refuses YAML that fails validation."""
+
+    form = RulePackForm
+    list_display = ("name", "version", "active", "edited_by", "edited_at")
+    list_filter = ("active", "name")
+    readonly_fields = ("name", "version", "edited_by", "edited_at")
+    fields = ("name", "version", "yaml_text", "active", "edited_by", "edited_at")
+
+    def get_changeform_initial_data(
+        self, request: HttpRequest
+    ) -> dict[str, str | list[str]]:
+        """Return the packaged pack named by ?pack= as a new pack's first text."""
+        initial = dict(super().get_changeform_initial_data(request))
+        wanted = request.GET.get("pack", "")
+        text = packaged_pack_texts().get(f"{wanted}.yaml")
+        if text is not None:
+            initial["yaml_text"] = text
+        return initial
+
+    def save_model(
+        self, request: HttpRequest, obj: RulePack, form: ModelForm, change: bool
+    ) -> None:
+        """Save the pack stamped with its editor, and make detection reload packs."""
+        obj.edited_by = cast(User, request.user)
+        super().save_model(request, obj, form, change)
+        forget_ruleset()

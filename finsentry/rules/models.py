@@ -52,3 +52,43 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.summary}"
+
+
+class RulePack(models.Model):
+    """A rule pack edited by staff, replacing the packaged pack of the same name.
+
+    `yaml_text` always passed validation and compiled when it was saved (the
+    admin form refuses anything else); `name` and `version` are the `pack`
+    and `version` it declares. At most one pack of a name is active: it is
+    the one detection uses, in place of the packaged file. Inactive rows keep
+    the history of edits.
+    """
+
+    name = models.CharField("规则包", max_length=64)
+    version = models.CharField("版本", max_length=40)
+    yaml_text = models.TextField("规则（YAML）")
+    active = models.BooleanField("启用", default=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="修改人",
+    )
+    edited_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "规则包"
+        verbose_name_plural = "规则包"
+        ordering = ["name", "-edited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(active=True),
+                name="rules_rulepack_one_active_per_name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.version}"
