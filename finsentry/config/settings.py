@@ -96,6 +96,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+EVIDENCE_DIR = Path(os.environ.get("FINSENTRY_EVIDENCE_DIR", DATA_DIR / "evidence"))
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
@@ -119,3 +121,18 @@ LOGGING = {
         "level": os.environ.get("FINSENTRY_LOG_LEVEL", "INFO"),
     },
 }
+
+# Background work (patrol rounds): Celery workers over Redis when
+# FINSENTRY_BROKER_URL is set; without a broker every task runs in-process.
+CELERY_BROKER_URL = os.environ.get("FINSENTRY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# One task at a time per worker process, acknowledged when done, so a long
+# crawl chunk never holds a second one back from an idle worker.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+FINSENTRY_PATROL_DAILY_AT = os.environ.get("FINSENTRY_PATROL_DAILY_AT", "02:00")

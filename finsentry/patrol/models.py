@@ -288,3 +288,74 @@ class SiteEvent(models.Model):
         verbose_name_plural = "网站事件"
         ordering = ["-at"]
         indexes = [models.Index(fields=["firm", "at"]), models.Index(fields=["site"])]
+
+
+class RoundSite(models.Model):
+    """One site's part in one patrol round: who crawled it and how it ended.
+
+    Written when the round is queued (state pending) and closed when the
+    site's crawl ends; `root_failure` is the failure kind of the home page
+    (empty when it was read) and `final_url` where the home page ended after
+    redirects, which is what change detection compares between rounds.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待巡查"
+        CRAWLING = "crawling", "巡查中"
+        DONE = "done", "已完成"
+
+    round = models.ForeignKey(
+        PatrolRound, on_delete=models.CASCADE, related_name="round_sites"
+    )
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(
+        "状态", max_length=16, choices=State.choices, default=State.PENDING
+    )
+    # Which worker crawled it: a Celery worker's name, or the host and process.
+    worker = models.CharField("执行节点", max_length=200, blank=True)
+    pages_stored = models.IntegerField("已存页面", default=0)
+    pages_failed = models.IntegerField("失败页面", default=0)
+    pages_duplicate = models.IntegerField("重复页面", default=0)
+    findings_new = models.IntegerField("新发现", default=0)
+    root_failure = models.CharField("首页失败类型", max_length=16, blank=True)
+    final_url = models.URLField("首页最终网址", max_length=2000, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "轮次网站"
+        verbose_name_plural = "轮次网站"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "site"], name="round_site_once")
+        ]
+        indexes = [models.Index(fields=["site", "round"])]
+
+    def __str__(self) -> str:
+        return f"round {self.round_id} site {self.site_id}"
+
+
+class IcpFiling(models.Model):
+    """One entry of an imported ICP filing list (ICP备案): who holds which filing.
+
+    `number` is the filing as the list writes it, in normal form
+    (吉ICP备12345678号-1); `base` drops the site suffix, so that a page showing
+    吉ICP备12345678号 finds every site filed under it. The holder is named by
+    its credit code where the list gives one, else by name only.
+    """
+
+    number = models.CharField("备案号", max_length=64, unique=True)
+    base = models.CharField("主体备案号", max_length=64, db_index=True)
+    domain = models.CharField("域名", max_length=255, blank=True, db_index=True)
+    holder_name = models.CharField("主办单位名称", max_length=300, blank=True)
+    holder_uscc = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, db_index=True
+    )
+    source = models.CharField("来源文件", max_length=300, blank=True)
+    imported_at = models.DateTimeField("导入时间")
+
+    class Meta:
+        verbose_name = "ICP备案"
+        verbose_name_plural = "ICP备案"
+
+    def __str__(self) -> str:
+        return self.number
