@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -23,4 +24,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "机构与人员"
 
     def ready(self) -> None:
+        from finsentry.accounts.auditguard import register_sqlite_function
+
         post_migrate.connect(_offices_after_migrate, sender=self)
+        connection_created.connect(register_sqlite_function)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
 from finsentry.accounts.roles import (
     OFFICE_KIND_LABELS,
@@ -116,3 +120,85 @@ class StaffProfile(models.Model):
             self.office.region_code,
             self.office.domain,
         )
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    """Audit entries refuse bulk changes: the trail is append-only."""
+
+    def update(self, **kwargs: object) -> int:
+        """Refuse: an audit entry is never changed."""
+        raise AuditEntryReadOnly("audit entries are never updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Refuse: entries go only through `finsentry prune-audit`."""
+        raise AuditEntryReadOnly("audit entries are deleted only by prune-audit")
+
+
+class AuditEntryReadOnly(Exception):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+class AuditEntry(models.Model):
+    """One act of a user (a read, an export, a change), written once, never changed.
+
+    Plan 一(二)5 asks for strict confidentiality inside the campaign: who saw or
+    did what, when and from where is kept here for at least six months
+    (`audit.RETENTION_DAYS`). The user and firm are kept by value as well as
+    by reference, so that an entry still says who and what after the login
+    or the firm is gone; the references carry no database constraint so that
+    no cascade ever rewrites an entry. Database triggers refuse UPDATE and
+    the DELETE of entries younger than the retention (migration 0002).
+    """
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="用户",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=60)
+    object_type = models.CharField("对象类型", max_length=100, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    firm = models.ForeignKey(
+        "registry.Firm",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="企业",
+    )
+    firm_uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    detail = models.JSONField("详情", default=dict, encoder=DjangoJSONEncoder)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["username", "at"]),
+            models.Index(fields=["action", "at"]),
+            models.Index(fields=["firm_uscc", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert a new entry; refuse to save one that is already stored."""
+        if self.pk is not None and not self._state.adding:
+            raise AuditEntryReadOnly("audit entries are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Refuse: entries go only through `finsentry prune-audit`."""
+        raise AuditEntryReadOnly("audit entries are deleted only by prune-audit")
