@@ -71,6 +71,14 @@ ROLE_OFFICES: dict[Role, frozenset[OfficeKind]] = {
     Role.LEADER: frozenset(OfficeKind),
 }
 
+# Who works cases: the provincial office, the domain offices and the city and
+# county groups (plan 四(二)3, 四(三)); closure, referral and acceptance are
+# decided by the domain offices and the provincial office (四(三), 四(五)).
+_CASE_WORKERS = frozenset(
+    {Role.ADMIN, Role.ANALYST, Role.DOMAIN_OFFICER, Role.LOCAL_OFFICER}
+)
+_CASE_DECIDERS = frozenset({Role.ADMIN, Role.ANALYST, Role.DOMAIN_OFFICER})
+
 # Actions by role. Reading (view) is governed by the scope; these are the
 # actions beyond it. Apps name their actions here so that one table holds
 # every grant (docs/roles.md shows it).
@@ -85,6 +93,21 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "rules.edit": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN}),
     "admin.site": frozenset({Role.ADMIN}),
+    # Cases and verification (finsentry/cases, docs/cases.md): the workflow's
+    # states and steps are cases/transitions.py; these are who takes each step.
+    "case.view": frozenset(Role),
+    "case.open": _CASE_WORKERS,
+    "case.classify": _CASE_WORKERS,
+    "case.recheck": _CASE_WORKERS | {Role.INSPECTOR},
+    "case.shut_down": _CASE_DECIDERS,
+    "case.refer": _CASE_DECIDERS,
+    "case.accept": _CASE_DECIDERS,
+    "case.reopen": _CASE_DECIDERS,
+    "case.note": _CASE_WORKERS | {Role.INSPECTOR},
+    "task.assign": _CASE_WORKERS,
+    "task.record": frozenset({Role.ADMIN, Role.LOCAL_OFFICER, Role.INSPECTOR}),
+    "task.cancel": _CASE_WORKERS,
+    "dossier.export": _CASE_WORKERS,
 }
 
 
