@@ -91,7 +91,10 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "patrol.view": frozenset(Role),
     "patrol.manage": frozenset({Role.ADMIN, Role.ANALYST, Role.DOMAIN_OFFICER}),
     "rules.edit": frozenset({Role.ADMIN}),
+    "evidence.download": frozenset(Role) - {Role.LEADER},
     "audit.view": frozenset({Role.ADMIN}),
+    "audit.export": frozenset({Role.ADMIN}),
+    "account.otp": frozenset({Role.ADMIN}),
     "admin.site": frozenset({Role.ADMIN}),
     # Cases and verification (finsentry/cases, docs/cases.md): the workflow's
     # states and steps are cases/transitions.py; these are who takes each step.

@@ -18,9 +18,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 
 from finsentry.accounts.roles import EVERYTHING, NOTHING, Role, Scope, allowed
 from finsentry.registry.models import Firm
@@ -34,6 +35,7 @@ _DOMAIN_SOURCES: list[DomainSource] = [
     lambda domain: Finding.objects.filter(domain=domain),
 ]
 View = TypeVar("View", bound=Callable[..., HttpResponse])
+M = TypeVar("M", bound=Model)
 
 
 def register_domain_source(source: DomainSource) -> None:
@@ -62,30 +64,35 @@ def scope_of(user: UserLike) -> Scope:
     return profile.scope() if profile is not None else NOTHING
 
 
-def domain_membership(domain: str) -> Q:
-    """Return the condition on Firm that puts a firm in `domain`."""
+def domain_membership(domain: str, via: str = "") -> Q:
+    """Return the condition that puts a firm in `domain`, on Firm or on a model
+    whose foreign key `via` points at Firm."""
+    prefix = f"{via}__" if via else ""
+    outer = OuterRef(via or "pk")
     listed = (
-        Q(domains=domain)
-        | Q(domains__startswith=f"{domain};")
-        | Q(domains__endswith=f";{domain}")
-        | Q(domains__contains=f";{domain};")
+        Q(**{f"{prefix}domains": domain})
+        | Q(**{f"{prefix}domains__startswith": f"{domain};"})
+        | Q(**{f"{prefix}domains__endswith": f";{domain}"})
+        | Q(**{f"{prefix}domains__contains": f";{domain};"})
     )
     for source in _DOMAIN_SOURCES:
-        listed |= Q(Exists(source(domain).filter(firm_id=OuterRef("pk"))))
+        listed |= Q(Exists(source(domain).filter(firm_id=outer)))
     return listed
 
 
-def scope_condition(scope: Scope) -> Q | None:
-    """Return the condition on Firm for `scope`, or None when it sees everything."""
+def scope_condition(scope: Scope, via: str = "") -> Q | None:
+    """Return the condition for `scope` on Firm (or through the foreign key `via`
+    of another model), or None when it sees everything."""
     if scope.nothing:
         return Q(pk__in=[])
+    prefix = f"{via}__" if via else ""
     condition = Q()
     if scope.county is not None:
-        condition &= Q(county_code=scope.county)
+        condition &= Q(**{f"{prefix}county_code": scope.county})
     elif scope.city is not None:
-        condition &= Q(city_code=scope.city)
+        condition &= Q(**{f"{prefix}city_code": scope.city})
     if scope.domain is not None:
-        condition &= domain_membership(scope.domain)
+        condition &= domain_membership(scope.domain, via)
     return condition if condition else None
 
 
@@ -110,6 +117,57 @@ def firm_visible(user: UserLike, firm: Firm) -> bool:
     return visible_firms(user, Firm.objects.filter(pk=firm.pk)).exists()
 
 
+def visible_records(
+    user: UserLike, records: QuerySet[M], via: str = "firm", unlinked: bool = False
+) -> QuerySet[M]:
+    """Return `records` (rows with a foreign key `via` to Firm) narrowed to those
+    whose firm `user` sees; rows with no firm stay only when `unlinked` is asked
+    and the user `sees_unlinked`."""
+    scope = scope_of(user)
+    condition = scope_condition(scope, via)
+    keep_unlinked = unlinked and sees_unlinked(user)
+    if condition is None:
+        return records if keep_unlinked else records.filter(**{f"{via}__isnull": False})
+    if keep_unlinked:
+        condition |= Q(**{f"{via}__isnull": True})
+    return records.filter(condition)
+
+
+def sees_unlinked(user: UserLike) -> bool:
+    """Return whether `user` sees leads no firm is linked to yet (sites, tips).
+
+    Such a lead has no region until someone links it, so only offices without
+    a region limit (the provincial office and the domain offices) see them:
+    a county group's scope cannot tell whether an unlinked lead is its own.
+    """
+    scope = scope_of(user)
+    return not scope.nothing and scope.region_free
+
+
+def firm_or_404(user: UserLike, **lookup: Any) -> Firm:
+    """Return the firm matching `lookup` if `user` sees it; else 404, never telling
+    whether it exists."""
+    firm = visible_firms(user).filter(**lookup).first()
+    if firm is None:
+        raise Http404("没有该企业，或该企业不在您的工作范围内")
+    return firm
+
+
+def record_or_404(
+    user: UserLike,
+    records: QuerySet[M],
+    via: str = "firm",
+    unlinked: bool = False,
+    **lookup: Any,
+) -> M:
+    """Return the one record of `records` matching `lookup` that `user` sees, or
+    answer 404 as if it did not exist."""
+    found = visible_records(user, records, via, unlinked).filter(**lookup).first()
+    if found is None:
+        raise Http404("没有该记录，或该记录不在您的工作范围内")
+    return found
+
+
 def may(user: UserLike, action: str) -> bool:
     """Return whether `user` may take `action` (roles.ACTIONS); leaders only read."""
     return allowed(role_of(user), action)
@@ -124,11 +182,14 @@ def require(user: UserLike, action: str) -> None:
 
 
 def requires(action: str) -> Callable[[View], View]:
-    """Decorate a view so that it answers 403 unless the user may take `action`."""
+    """Decorate a view so that an anonymous user is sent to log in and a user who
+    may not take `action` gets 403 with the reason."""
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             require(request.user, action)
             return view(request, *args, **kwargs)
 
