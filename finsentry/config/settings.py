@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "finsentry.rules",
     "finsentry.registry",
     "finsentry.patrol",
+    "finsentry.docking",
+    "finsentry.risk",
     "finsentry.demo",
     "finsentry.reports",
 ]
