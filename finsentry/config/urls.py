@@ -9,5 +9,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("patrol/", include("finsentry.patrol.urls")),
+    path("docking/", include("finsentry.docking.urls")),
     path("", include("finsentry.registry.urls")),
 ]
