@@ -19,12 +19,15 @@ def _offices_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
 
 
 class AccountsConfig(AppConfig):
+    default = True
     name = "finsentry.accounts"
     label = "accounts"
     verbose_name = "机构与人员"
 
     def ready(self) -> None:
+        from finsentry.accounts import audit_hooks
         from finsentry.accounts.auditguard import register_sqlite_function
 
         post_migrate.connect(_offices_after_migrate, sender=self)
         connection_created.connect(register_sqlite_function)
+        audit_hooks.connect()

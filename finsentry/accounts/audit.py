@@ -56,6 +56,8 @@ ACTION_LABELS: dict[str, str] = {
     "auth.logout": "退出",
     "auth.login_failed": "登录失败",
     "auth.lockout": "账号锁定",
+    "auth.session_expired": "会话超时",
+    "auth.otp_verified": "动态口令验证通过",
     "auth.otp_failed": "动态口令错误",
     "auth.otp_enrolled": "绑定动态口令设备",
     "auth.otp_removed": "解除动态口令设备",
@@ -129,7 +131,7 @@ def record(
     """Write one audit entry for `action` on `obj` (and its firm) and return it."""
     request = request_or_user if isinstance(request_or_user, HttpRequest) else None
     origin = request if request is not None else _origin.get()
-    who = request.user if request is not None else request_or_user
+    who = getattr(request, "user", None) if request is not None else request_or_user
     if who is None and origin is not None:
         who = origin.user
     user = cast(User, who) if who is not None and who.is_authenticated else None

@@ -21,7 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from finsentry.accounts.roles import EVERYTHING, NOTHING, Role, Scope, allowed
 from finsentry.registry.models import Firm
@@ -34,7 +34,7 @@ DomainSource = Callable[[str], QuerySet[Any]]
 _DOMAIN_SOURCES: list[DomainSource] = [
     lambda domain: Finding.objects.filter(domain=domain),
 ]
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 M = TypeVar("M", bound=Model)
 
 
@@ -187,7 +187,9 @@ def requires(action: str) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
-        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def checked(
+            request: HttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             require(request.user, action)

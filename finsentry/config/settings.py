@@ -22,13 +22,17 @@ ALLOWED_HOSTS = os.environ.get("FINSENTRY_ALLOWED_HOSTS", "localhost,127.0.0.1")
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the site that admits administrators only.
+    "finsentry.accounts.admin_app.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "finsentry.accounts",
     "finsentry.rules",
     "finsentry.registry",
@@ -47,8 +51,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "finsentry.accounts.middleware.AuditOriginMiddleware",
+    "finsentry.accounts.middleware.SessionExpiryMiddleware",
+    "finsentry.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "finsentry.config.urls"
@@ -84,14 +94,58 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Authentication (docs/roles.md, docs/operations.md): Argon2 hashes, lockout
+# after repeated failures, absolute and idle session expiry, optional TOTP.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+_validators = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": f"{_validators}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_validators}.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": f"{_validators}.CommonPasswordValidator"},
+    {"NAME": f"{_validators}.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "finsentry.accounts.backends.RoleBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registry:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("FINSENTRY_SESSION_SECONDS", 8 * 3600))
+FINSENTRY_SESSION_IDLE_SECONDS = int(
+    os.environ.get("FINSENTRY_SESSION_IDLE_SECONDS", 30 * 60)
+)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# Behind HTTPS (FINSENTRY_SECURE_COOKIES=1) cookies travel only encrypted.
+_secure = os.environ.get("FINSENTRY_SECURE_COOKIES", "0") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _secure
+SECURE_HSTS_SECONDS = 31_536_000 if _secure else 0
+# A reverse proxy's X-Forwarded-For is believed only when FINSENTRY_BEHIND_PROXY=1.
+FINSENTRY_BEHIND_PROXY = os.environ.get("FINSENTRY_BEHIND_PROXY", "0") == "1"
+if FINSENTRY_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+AXES_FAILURE_LIMIT = int(os.environ.get("FINSENTRY_LOGIN_FAILURES", 5))
+AXES_COOLOFF_TIME = float(os.environ.get("FINSENTRY_LOCKOUT_HOURS", 0.5))
+# Locked per account: offices reach the intranet through shared NAT addresses,
+# so locking by address would lock a whole office out (hence axes.W006 off).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "finsentry.accounts.lockout.client_ip"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已暂时锁定，请稍后再试或联系系统管理员。"
+AXES_PERMALOCK_MESSAGE = "登录失败次数过多，账号已锁定，请联系系统管理员解锁。"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "吉林省互联网金融风险监测平台"
+FINSENTRY_OTP_REQUIRED_FOR_ADMINS = os.environ.get("FINSENTRY_ADMIN_OTP", "0") == "1"
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -122,6 +176,8 @@ LOGGING = {
         "handlers": ["stderr"],
         "level": os.environ.get("FINSENTRY_LOG_LEVEL", "INFO"),
     },
+    # django-axes logs every successful login at INFO; the audit trail has them.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Background work (patrol rounds): Celery workers over Redis when

@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("patrol/", include("finsentry.patrol.urls")),
     path("docking/", include("finsentry.docking.urls")),
+    path("account/", include("finsentry.accounts.urls")),
     path("", include("finsentry.registry.urls")),
 ]

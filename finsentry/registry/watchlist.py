@@ -117,9 +117,12 @@ def screening_findings() -> QuerySet[Finding]:
     return Finding.objects.filter(code=SCREENING_CODE, dismissed_at__isnull=True)
 
 
-def filtered_firms(filters: WatchFilters) -> QuerySet[Firm]:
-    """Return the firms matching `filters`, ordered by id for keyset paging."""
-    firms = Firm.objects.all()
+def filtered_firms(
+    filters: WatchFilters, firms: QuerySet[Firm] | None = None
+) -> QuerySet[Firm]:
+    """Return the firms of `firms` (default: all; views pass the user's visible
+    firms) matching `filters`, ordered by id for keyset paging."""
+    firms = Firm.objects.all() if firms is None else firms
     if not filters.include_all:
         firms = firms.filter(flagged=True)
     if filters.city:
@@ -155,9 +158,11 @@ def watch_page(
     after: int | None = None,
     before: int | None = None,
     size: int = PAGE_SIZE,
+    firms: QuerySet[Firm] | None = None,
 ) -> WatchPage:
-    """Return the page of firms after id `after` (or before id `before`)."""
-    firms = filtered_firms(filters)
+    """Return the page of `firms` (default: all) after id `after` (or before id
+    `before`)."""
+    firms = filtered_firms(filters, firms)
     total, capped = capped_count(firms)
 
     if before is not None:
@@ -253,9 +258,12 @@ def export_rows(firms: QuerySet[Firm], chunk: int = 2000) -> Iterator[list[Any]]
         ]
 
 
-def dashboard() -> Dashboard:
-    """Return firm totals, the watch list by domain and by city, and the last import."""
-    totals = Firm.objects.aggregate(
+def dashboard(firms: QuerySet[Firm] | None = None) -> Dashboard:
+    """Return totals over `firms` (default: all; views pass the user's visible
+    firms), the watch list by domain and by city, and the last import."""
+    everything = firms is None
+    firms = Firm.objects.all() if firms is None else firms
+    totals = firms.aggregate(
         firms=Count("id"),
         market=Count("id", filter=Q(is_market_entity=True)),
         flagged=Count("id", filter=Q(flagged=True)),
@@ -263,10 +271,11 @@ def dashboard() -> Dashboard:
     )
 
     labels = catalogue().domains
+    flagged = screening_findings().filter(firm__flagged=True)
+    if not everything:
+        flagged = flagged.filter(firm__in=firms)
     per_domain = dict(
-        screening_findings()
-        .filter(firm__flagged=True)
-        .values_list("domain")
+        flagged.values_list("domain")
         .annotate(n=Count("firm", distinct=True))
         .values_list("domain", "n")
     )
@@ -274,7 +283,7 @@ def dashboard() -> Dashboard:
 
     cities = city_names()
     per_city = dict(
-        Firm.objects.filter(flagged=True)
+        firms.filter(flagged=True)
         .values_list("city_code")
         .annotate(n=Count("id"))
         .values_list("city_code", "n")

@@ -1,4 +1,4 @@
-"""Shared fixtures of the web tests: a staff user and a small Jilin watch list."""
+"""Shared fixtures of the web tests: a placed staff user and a small Jilin watch list."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from finsentry.accounts.roles import Role
+from finsentry.accounts.services import create_staff
 from finsentry.registry.models import Firm, FirmChange
 from finsentry.registry.normalize import normalize_name
 from finsentry.registry.uscc import make_code
@@ -107,8 +109,10 @@ def firms(db: None) -> dict[str, Firm]:
 
 @pytest.fixture
 def staff(db: None) -> User:
-    """Return a regulator's staff account with a known password."""
-    return User.objects.create_user("wangli", password=PASSWORD, first_name="王丽")
+    """Return a provincial analyst's account (sees the whole province) with a
+    known password."""
+    user = create_staff("wangli", PASSWORD, "province", Role.ANALYST, "王丽")
+    return user  # type: ignore[return-value]
 
 
 @pytest.fixture

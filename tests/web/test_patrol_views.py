@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from finsentry.accounts.roles import Role
+from finsentry.accounts.services import create_staff
 from finsentry.patrol import evidence
 from finsentry.patrol.models import (
     FetchFailure,
@@ -22,6 +24,7 @@ from finsentry.patrol.models import (
 )
 from finsentry.registry.models import Firm
 from finsentry.rules.models import Finding
+from tests.web.conftest import PASSWORD
 
 AT = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 PAGE = (
@@ -134,14 +137,6 @@ def patrolled(firms: dict[str, Firm]) -> dict[str, object]:
     return {"round": patrol_round, "linked": linked, "lonely": lonely, "shot": shot}
 
 
-def grant(user: User, *codenames: str) -> None:
-    """Give the user the named patrol permissions."""
-    perms = Permission.objects.filter(
-        content_type__app_label="patrol", codename__in=codenames
-    )
-    user.user_permissions.add(*perms)
-
-
 def test_pages_need_login(client: Client, db: None) -> None:
     response = client.get(reverse("patrol:sites"))
     assert response.status_code == 302
@@ -237,7 +232,6 @@ def test_unlinked_queue_holds_sites_without_a_firm(
 def test_robots_override_needs_a_reason_and_records_who(
     staff: User, staff_client: Client, patrolled: dict
 ) -> None:
-    grant(staff, "change_site")
     site = patrolled["lonely"]
     url = reverse("patrol:robots", args=[site.pk])
 
@@ -252,14 +246,17 @@ def test_robots_override_needs_a_reason_and_records_who(
     assert site.robots_override_reason == "举报线索核查需要"
 
 
-def test_actions_need_permission(staff_client: Client, patrolled: dict) -> None:
+def test_actions_need_permission(patrolled: dict) -> None:
+    leader = create_staff("boss", PASSWORD, "province", Role.LEADER)
+    leader_client = Client()
+    leader_client.force_login(leader)
     site = patrolled["lonely"]
-    response = staff_client.post(
+    response = leader_client.post(
         reverse("patrol:robots", args=[site.pk]),
         {"ignore_robots": "on", "reason": "x"},
     )
     assert response.status_code == 403
-    response = staff_client.post(reverse("patrol:start_round"))
+    response = leader_client.post(reverse("patrol:start_round"))
     assert response.status_code == 403
 
 
