@@ -9,11 +9,12 @@ codes, so results equal a single-process run.
 import logging
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import forkserver
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -142,9 +143,10 @@ def _result_cells(picked: list[Screening]) -> list[tuple]:
     return cells
 
 
-def _screen_raw(
+def screen_raw(
     raw: RawBatch, screener: Screener, columns: Sequence[str] | None = None
 ) -> Screened:
+    """Validate and screen a parsed batch; `columns` keeps only those columns."""
     valid = validate_batch(raw, columns)
     screened = screen_table(valid.table, screener)
     if columns is not None:
@@ -157,30 +159,23 @@ def _screen_raw(
     return screened
 
 
-_worker_screener: Screener | None = None
-
-
-def _init_worker(screener: Screener) -> None:
-    global _worker_screener
-    # One process per core already: pyarrow's own threads would only compete.
-    pa.set_cpu_count(1)
-    _worker_screener = screener
-    assert screener.scanner is not None  # compile before the first block arrives
-
-
-def _screen_block(
-    block: CsvBlock, info: SourceInfo, columns: Sequence[str] | None
+def screen_block(
+    block: CsvBlock,
+    info: SourceInfo,
+    screener: Screener,
+    columns: Sequence[str] | None = None,
 ) -> Screened:
-    assert _worker_screener is not None
-    return _screen_raw(_parse(block, info, columns), _worker_screener, columns)
-
-
-def _parse(
-    block: CsvBlock, info: SourceInfo, columns: Sequence[str] | None
-) -> RawBatch:
-    """Return a parsed block holding the source columns that `columns` needs."""
+    """Parse, validate and screen one CSV block (a `run_blocks` task)."""
     needed = None if columns is None else source_columns(columns)
-    return sources.parse_csv_block(block, info, needed)
+    raw = sources.parse_csv_block(block, info, needed)
+    return screen_raw(raw, screener, columns)
+
+
+def kept_columns(columns: Sequence[str] | None) -> list[str] | None:
+    """Return `columns` with `uscc` and `line` first, which every batch keeps."""
+    if columns is None:
+        return None
+    return list(dict.fromkeys(["uscc", "line", *columns]))
 
 
 def screened_batches(
@@ -195,19 +190,13 @@ def screened_batches(
     send back no more than the caller writes.
     """
     info, items = sources.open_source(path)
-    guard = DuplicateGuard()
-    if columns is not None:
-        columns = list(dict.fromkeys(["uscc", "line", *columns]))
+    columns = kept_columns(columns)
     stream: Iterator[Screened]
     if info.kind != "csv":
-        stream = (_screen_raw(raw, screener, columns) for raw in items)
-    elif workers <= 1:
-        stream = (
-            _screen_raw(_parse(b, info, columns), screener, columns) for b in items
-        )
+        stream = (screen_raw(raw, screener, columns) for raw in items)
     else:
-        stream = _parallel(items, info, screener, workers, columns)
-    return info, _without_repeats(stream, guard)
+        stream = run_blocks(items, info, screener, workers, screen_block, columns)
+    return info, _without_repeats(stream, DuplicateGuard())
 
 
 def _without_repeats(
@@ -225,14 +214,58 @@ def _without_repeats(
         yield screened
 
 
+Result = TypeVar("Result")
+# A unit of work on one block: (block, info, screener, columns) -> result.
+BlockTask = Callable[[CsvBlock, SourceInfo, Screener, Sequence[str] | None], Result]
+
+
+def run_blocks(
+    blocks: Iterator[CsvBlock],
+    info: SourceInfo,
+    screener: Screener,
+    workers: int,
+    task: BlockTask[Result],
+    columns: Sequence[str] | None = None,
+) -> Iterator[Result]:
+    """Return `task` of each block in file order, run in `workers` processes.
+
+    `task` must be a module-level function, as it travels by name.
+    """
+    if workers <= 1:
+        return (task(block, info, screener, columns) for block in blocks)
+    return _parallel(blocks, info, screener, workers, task, columns)
+
+
+_worker_screener: Screener | None = None
+
+
+def _init_worker(screener: Screener) -> None:
+    global _worker_screener
+    # One process per core already: pyarrow's own threads would only compete.
+    pa.set_cpu_count(1)
+    _worker_screener = screener
+    assert screener.scanner is not None  # compile before the first block arrives
+
+
+def _in_worker(
+    task: BlockTask[Result],
+    block: CsvBlock,
+    info: SourceInfo,
+    columns: Sequence[str] | None,
+) -> Result:
+    assert _worker_screener is not None
+    return task(block, info, _worker_screener, columns)
+
+
 def _parallel(
     blocks: Iterator[CsvBlock],
     info: SourceInfo,
     screener: Screener,
     workers: int,
+    task: BlockTask[Result],
     columns: Sequence[str] | None,
-) -> Iterator[Screened]:
-    """Screen blocks in worker processes, at most two blocks ahead per worker."""
+) -> Iterator[Result]:
+    """Run `task` on blocks in worker processes, at most two blocks ahead per worker."""
     context = multiprocessing.get_context("forkserver")
     # Workers fork from a server that has imported the pipeline once, and
     # pandas where installed: pyarrow loads it on its first array (~1 s).
@@ -244,9 +277,9 @@ def _parallel(
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(screener,)
     ) as pool:
-        pending: deque[Future[Screened]] = deque()
+        pending: deque[Future[Result]] = deque()
         for block in blocks:
-            pending.append(pool.submit(_screen_block, block, info, columns))
+            pending.append(pool.submit(_in_worker, task, block, info, columns))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:

@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import logging
-import mmap
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -68,13 +67,17 @@ class CsvBlock:
     """Whole CSV records of a file, bytes [start, stop), the first on `first_line`.
 
     Only the position travels to a worker process, which reads the bytes
-    itself: cheaper than sending them through a pipe.
+    itself: cheaper than sending them through a pipe. `newlines` (newline
+    bytes in the block) and `quoted` (whether it holds a quote character) are
+    known when the block reader learnt them, else None.
     """
 
     path: str
     start: int
     stop: int
     first_line: int
+    newlines: int | None = None
+    quoted: bool | None = None
 
     def read(self) -> bytes:
         """Return the block's bytes, in the file's encoding."""
@@ -134,60 +137,88 @@ def open_csv(path: Path) -> tuple[SourceInfo, Iterator[CsvBlock]]:
     positions, unknown = map_header(header)
     info = SourceInfo(str(path), "csv", encoding, delimiter, header, positions, unknown)
     check_header(info)
-    return info, _csv_blocks(path, body)
+    return info, _csv_blocks(path, body, encoding)
 
 
-def _record_end(window: mmap.mmap, data: np.ndarray, start: int) -> int:
-    """Return the index just past the last complete record in `window[start:]`.
+def _record_end(window: bytearray, data: np.ndarray, limit: int, quote: int) -> int:
+    """Return the index just past the last complete record in `window[:limit]`.
 
-    Returns `start` when the window holds no complete record. A newline ends
+    Returns 0 when the window holds no complete record. `quote` is the
+    index of the window's first quote character (-1: none). A newline ends
     a record only outside quotes, i.e. after an even number of quote
-    characters since `start` (RFC 4180 doubles quotes).
+    characters since the window's start (RFC 4180 doubles quotes).
     """
-    pos = window.rfind(b"\n", start)
+    pos = window.rfind(b"\n", 0, limit)
     if pos < 0:
-        return start
-    if window.find(b'"', start) < 0:
+        return 0
+    if not 0 <= quote < pos:
         return pos + 1
-    quotes = int(np.count_nonzero(data[start:pos] == _QUOTE))
-    while pos >= start and quotes % 2:
-        before = window.rfind(b"\n", start, pos)
-        quotes -= int(np.count_nonzero(data[max(before, start) : pos] == _QUOTE))
+    quotes = int(np.count_nonzero(data[:pos] == _QUOTE))
+    while pos >= 0 and quotes % 2:
+        before = window.rfind(b"\n", 0, pos)
+        quotes -= int(np.count_nonzero(data[max(before, 0) : pos] == _QUOTE))
         pos = before
-    return pos + 1 if pos >= start else start
+    return pos + 1
 
 
-def _csv_blocks(path: Path, body: int) -> Iterator[CsvBlock]:
+# Codecs in which a newline or quote byte is always that character: neither
+# byte occurs inside a multi-byte sequence of UTF-8 or GB18030.
+_BYTE_EXACT = ("utf-8", "gb18030")
+
+
+def _csv_blocks(path: Path, body: int, encoding: str) -> Iterator[CsvBlock]:
     """Yield blocks of whole records; a record longer than a block grows the block.
 
     Only positions leave this process: the reader of a block reads it again
     (from the page cache), which costs less than sending it through a pipe.
-    The file is mapped one window at a time, so its pages do not pile up in
-    this process's resident memory.
+    One buffer is read into again and again, so this process's memory stays
+    at a block whatever the file's size.
     """
     size = path.stat().st_size
+    exact = encoding in _BYTE_EXACT
     line, start, want = 2, body, BLOCK_BYTES
-    with path.open("rb") as handle:
+    window = bytearray(want)
+    newline = np.empty(want, dtype=bool)
+    with path.open("rb", buffering=0) as handle:
         while start < size:
-            base = start - start % mmap.ALLOCATIONGRANULARITY
-            stop = min(size, start + want)
-            with mmap.mmap(
-                handle.fileno(), stop - base, offset=base, access=mmap.ACCESS_READ
-            ) as window:
-                data = np.frombuffer(window, dtype=np.uint8)
-                at = start - base
-                end = len(window) if stop == size else _record_end(window, data, at)
-                blank = stop == size and not window[at:end].strip()
-                newlines = int(np.count_nonzero(data[at:end] == _NEWLINE))
-                # The array holds a view of the window: let go before unmapping.
-                del data
-            if end == at:
+            length = min(size, start + want) - start
+            if len(window) < length:
+                window, newline = bytearray(length), np.empty(length, dtype=bool)
+            _read_into(handle, start, memoryview(window)[:length])
+            data = np.frombuffer(window, dtype=np.uint8, count=length)
+            last = start + length == size
+            quote = window.find(b'"', 0, length)
+            end = length if last else _record_end(window, data, length, quote)
+            if end == 0:
                 want += BLOCK_BYTES
                 continue
+            flags = newline[:end]
+            np.equal(data[:end], _NEWLINE, out=flags)
+            newlines = int(np.count_nonzero(flags))
+            blank = last and not bytes(window[:end]).strip()
             if not blank:
-                yield CsvBlock(str(path), start, base + end, line)
+                quoted = 0 <= quote < end
+                yield CsvBlock(
+                    str(path),
+                    start,
+                    start + end,
+                    line,
+                    newlines if exact else None,
+                    quoted if exact else None,
+                )
             line += newlines
-            start, want = base + end, BLOCK_BYTES
+            start, want = start + end, BLOCK_BYTES
+
+
+def _read_into(handle: Any, start: int, view: memoryview) -> None:
+    """Fill `view` with the file's bytes from `start` on."""
+    handle.seek(start)
+    filled = 0
+    while filled < len(view):
+        count = handle.readinto(view[filled:])
+        if not count:
+            raise SourceError(handle.name, "文件在读取时被截短")
+        filled += count
 
 
 def parse_csv_block(
@@ -213,10 +244,10 @@ def parse_csv_block(
 
     names = [f"c{i}" for i in range(len(info.header))]
     wanted = {canon: names[pos] for canon, pos in info.positions.items()}
-    quoted = b'"' in text
+    quoted = b'"' in text if block.quoted is None else block.quoted
     try:
         table = pv.read_csv(
-            io.BytesIO(text),
+            pa.BufferReader(text),
             # A worker process per core sets pyarrow to one thread: then the
             # thread pool only adds overhead.
             read_options=pv.ReadOptions(
@@ -245,7 +276,9 @@ def parse_csv_block(
         _field_newlines(columns, rows) if quoted else np.zeros(rows, dtype=np.int64)
     )
     physical = rows + int(extra_newlines.sum())
-    newlines = int(np.count_nonzero(np.frombuffer(text, dtype=np.uint8) == _NEWLINE))
+    newlines = block.newlines
+    if newlines is None:
+        newlines = text.count(b"\n")
     if invalid or physical != newlines + (not text.endswith(b"\n")):
         # Blank lines, short rows or stray quotes: the exact reader finds each line.
         return _parse_block_slowly(data, block.first_line, info)

@@ -5,6 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.csv as pv
+import pytest
+
+from finsentry.registry import sources
+from finsentry.registry.filescreen import BOM, OUT_COLUMNS, OUT_SCHEMA, screen_file
+from finsentry.registry.pipeline import Screener, screened_batches
+from finsentry.registry.screening import WordList
 from tests.registry.registry_files import code, firm_row, write_csv
 
 
@@ -74,3 +82,38 @@ def test_screen_names_missing_columns(tmp_path: Path) -> None:
 
     assert done.returncode != 0
     assert "uscc" in done.stderr and "scope" in done.stderr
+
+
+def _table_rendering(source: Path) -> bytes:
+    """Return OUT.csv as the table path writes it: header, then each batch."""
+    sink = pa.BufferOutputStream()
+    pv.write_csv(OUT_SCHEMA.empty_table(), sink)
+    _, batches = screened_batches(source, Screener(WordList.default()), 1, OUT_COLUMNS)
+    for batch in batches:
+        table = batch.table.select(OUT_COLUMNS).cast(OUT_SCHEMA)
+        pv.write_csv(table, sink, pv.WriteOptions(include_header=False))
+    return BOM + sink.getvalue().to_pybytes()
+
+
+@pytest.mark.parametrize("newline_in_name", [False, True])
+def test_repeated_codes_are_cut_from_rendered_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline_in_name: bool
+) -> None:
+    monkeypatch.setattr(sources, "BLOCK_BYTES", 600)
+    rows = [
+        firm_row(i % 23 + 1, f"长春{i}号金融服务有限公司", "投资咨询；日用百货")
+        for i in range(60)
+    ]
+    if newline_in_name:
+        rows[30][1] = "吉林\n鑫汇理财有限公司"
+    source = write_csv(tmp_path / "in.csv", rows)
+    out, rejects = tmp_path / "out.csv", tmp_path / "rej.csv"
+
+    summary = screen_file(source, out, rejects, Screener(WordList.default()), 1)
+
+    assert out.read_bytes() == _table_rendering(source)
+    assert summary.accepted == 23 and summary.rejected == 37
+    assert summary.flagged == 23
+    lines = [int(r["line"]) for r in read(rejects)]
+    assert lines == sorted(lines) and len(lines) == 37
+    assert {r["column"] for r in read(rejects)} == {"uscc"}

@@ -16,6 +16,9 @@ log = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = "对登记文件做金融字样筛查（无需数据库），输出筛查结果与拒收清单"
+    # A file alone needs no database, URLs or templates: their checks would
+    # import every view and cost more than screening a small file.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="登记文件：CSV、XLSX 或 JSON Lines")
