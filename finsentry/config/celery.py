@@ -4,7 +4,8 @@ With FINSENTRY_BROKER_URL set (e.g. redis://127.0.0.1:6379/0) tasks go to
 workers started with `celery -A finsentry.config.celery worker`; without it
 settings make every task run in the calling process (task_always_eager).
 `celery -A finsentry.config.celery beat` runs the daily patrol at
-FINSENTRY_PATROL_DAILY_AT (local time, default 02:00).
+FINSENTRY_PATROL_DAILY_AT (local time, default 02:00) and the deadline
+reminders at FINSENTRY_REMINDERS_DAILY_AT (default 08:00).
 """
 
 import os
@@ -16,7 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finsentry.config.settings")
 
 app = Celery("finsentry")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["finsentry.patrol"])
+app.autodiscover_tasks(["finsentry.patrol", "finsentry.cases"])
 
 
 def daily_at(text: str) -> crontab:
@@ -30,11 +31,19 @@ def daily_at(text: str) -> crontab:
 
 
 def beat_schedule() -> dict[str, dict[str, object]]:
-    """Return the periodic tasks: the daily patrol round at the configured time."""
+    """Return the periodic tasks: the daily patrol round and deadline reminders."""
     from django.conf import settings
 
     at = getattr(settings, "FINSENTRY_PATROL_DAILY_AT", "02:00")
-    return {"patrol-daily": {"task": "patrol.daily_round", "schedule": daily_at(at)}}
+    reminders_at = getattr(settings, "FINSENTRY_REMINDERS_DAILY_AT", "08:00")
+    return {
+        "patrol-daily": {"task": "patrol.daily_round", "schedule": daily_at(at)},
+        # Idempotent: one reminder per order or task and threshold (cases/reminders).
+        "cases-reminders": {
+            "task": "cases.send_reminders",
+            "schedule": daily_at(reminders_at),
+        },
+    }
 
 
 app.conf.beat_schedule = beat_schedule()

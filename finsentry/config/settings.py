@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "finsentry.patrol",
     "finsentry.docking",
     "finsentry.risk",
+    "finsentry.notices",
+    "finsentry.cases",
     "finsentry.demo",
     "finsentry.reports",
 ]
@@ -194,3 +196,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 FINSENTRY_PATROL_DAILY_AT = os.environ.get("FINSENTRY_PATROL_DAILY_AT", "02:00")
+# Rectification deadline reminders (`finsentry send-reminders`) run daily here.
+FINSENTRY_REMINDERS_DAILY_AT = os.environ.get("FINSENTRY_REMINDERS_DAILY_AT", "08:00")
+
+# In-app notices (finsentry.notices) are copied by e-mail through Django's mail
+# backend when FINSENTRY_EMAIL_HOST names the intranet's mail relay.
+EMAIL_HOST = os.environ.get("FINSENTRY_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("FINSENTRY_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("FINSENTRY_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("FINSENTRY_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("FINSENTRY_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("FINSENTRY_EMAIL_FROM", "finsentry@localhost")
+NOTICE_EMAIL = bool(EMAIL_HOST)
+# The address of the staff interface, for links in e-mails (e.g. http://10.1.2.3).
+FINSENTRY_SITE_URL = os.environ.get("FINSENTRY_SITE_URL", "").rstrip("/")

@@ -9,6 +9,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("patrol/", include("finsentry.patrol.urls")),
+    path("cases/", include("finsentry.cases.urls")),
+    path("notices/", include("finsentry.notices.urls")),
     path("docking/", include("finsentry.docking.urls")),
     path("account/", include("finsentry.accounts.urls")),
     path("", include("finsentry.registry.urls")),
