@@ -22,11 +22,13 @@ its own credit code, not on how many platforms there are.
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 import os
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import cast
 from zlib import crc32
 
 from finsentry.demo.firms import DemoFirm
@@ -102,7 +104,7 @@ def _plan(firm: DemoFirm, rng: random.Random) -> tuple[int, int, str, str, int]:
     first = max(FIRST_MONTH, founded + rng.randrange(1, 7))
     roll = rng.random()
     if roll < 0.45:
-        low, high = _draw(rng, FAILURE_WAVES)  # type: ignore[misc]
+        low, high = cast(tuple[int, int], _draw(rng, FAILURE_WAVES))
         failed = max(rng.randint(low, high), first + 9)
         if failed <= LAST_MONTH:
             kind = str(_draw(rng, FAILURE_KINDS))
@@ -234,7 +236,7 @@ def demo_platforms(
         rng = random.Random(crc32(f"{seed}:platform:{firm.uscc}".encode()))
         first, last, outcome, kind, failed = _plan(firm, rng)
         # One platform in ten reports under its own platform id, not its code.
-        key = f"JLP2P-{crc32(firm.uscc.encode()) % 100000:05d}"
+        key = "JLP2P-" + hashlib.sha1(firm.uscc.encode()).hexdigest()[:10].upper()
         platform = key if rng.random() < 0.1 else firm.uscc
         rows = _series(rng, first, last, outcome, kind, failed)
         truth = PlatformTruth(

@@ -143,12 +143,12 @@ def check_reports(
         text = _text(batch, column)
         values, empty, bad = _numbers(text)
         numbers[column] = values
-        for i in np.flatnonzero(bad | (empty & (column in REQUIRED))):
+        for i in np.flatnonzero(bad | (empty & (column in REQUIRED))).tolist():
             if empty[i]:
                 problems[i].append((column, "必填项为空"))
             else:
                 problems[i].append((column, f"不是数字：{text[i].as_py()}"))
-        for i in np.flatnonzero(~np.isnan(values)):
+        for i in np.flatnonzero(~np.isnan(values)).tolist():
             reason = _range_reason(column, float(values[i]))
             if reason:
                 problems[i].append((column, reason))

@@ -13,18 +13,21 @@ import numpy as np
 TOTAL_CAP = 100
 
 
-def _capped(points: np.ndarray, cap: np.ndarray | int) -> np.ndarray:
+def _capped(points: np.ndarray, cap: int) -> np.ndarray:
     """Return each row's points counted largest first until the row reaches `cap`."""
-    if points.shape[1] == 0:
-        return points
+    out = points.copy()
+    # Only rows over the cap need sorting: usually a few of many.
+    over = np.flatnonzero(points.sum(axis=1) > cap)
+    if over.size == 0 or points.shape[1] == 0:
+        return out
+    rows = points[over]
     # Stable sort of the negated points: ties keep the order of the slots.
-    order = np.argsort(-points, axis=1, kind="stable")
-    ordered = np.take_along_axis(points, order, axis=1)
+    order = np.argsort(-rows, axis=1, kind="stable")
+    ordered = np.take_along_axis(rows, order, axis=1)
     before = np.cumsum(ordered, axis=1) - ordered
-    room = np.asarray(cap).reshape(-1, 1) - before
-    counted = np.clip(np.minimum(ordered, room), 0, None)
-    out = np.empty_like(points)
-    np.put_along_axis(out, order, counted, axis=1)
+    counted = np.clip(np.minimum(ordered, cap - before), 0, None)
+    np.put_along_axis(rows, order, counted, axis=1)
+    out[over] = rows
     return out
 
 

@@ -125,9 +125,9 @@ def score_firms(
         where = np.array(list(operating_row.keys()))
         raw[where, first : first + len(weights.features)] = operating.raw[chosen]
 
-    names = list(weights.dimensions)
-    slot_dims = np.array([names.index(item.dimension) for item in items])
-    caps = np.array([weights.cap(d) for d in names])
+    dimensions = list(weights.dimensions)
+    slot_dims = np.array([dimensions.index(item.dimension) for item in items])
+    caps = np.array([weights.cap(d) for d in dimensions])
     counted = allocate(raw, slot_dims, caps)
     return FirmScores(
         firms,

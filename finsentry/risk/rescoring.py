@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import time
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 import numpy as np
@@ -52,7 +53,8 @@ def load_evidence() -> Evidence:
         "FROM rules_finding WHERE firm_id IS NOT NULL AND dismissed_at IS NULL "
         "GROUP BY firm_id, code, source"
     )
-    firms, codes, sources, counts, ids = [], [], [], [], []
+    firms, codes, sources, counts = [], [], [], []
+    ids: list[str] = []
     with connection.cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(FETCH_ROWS):
@@ -122,7 +124,7 @@ def operating_part(
     return OperatingPart(np.array(firms, dtype=np.int64), np.stack(raws), cells)
 
 
-def _load_staging(cursor, rows: list[tuple]) -> None:
+def _load_staging(cursor, rows: Iterable[tuple]) -> None:
     """Fill the staging table by the fastest path the database offers."""
     cursor.execute(_STAGING_DDL)
     cursor.execute("DELETE FROM risk_staging")
@@ -248,20 +250,22 @@ def rescore_all(weights: Weights) -> Rescore:
         levels = [weights.level(int(s)) for s in scores.score.tolist()]
         months = {row: panel_scores.panel.months[operating.cells[i][1]]
                   for row, i in scores.operating_row.items()}  # fmt: skip
-        rows = []
-        for row, firm in enumerate(scores.firms.tolist()):
-            items = firm_breakdown(row, scores, evidence, operating, panel_scores)
-            text = json.dumps(items, ensure_ascii=False)
-            rows.append(
-                (firm, int(scores.score[row]), levels[row], months.get(row, ""), text)
-            )
+
+        def staged() -> Iterator[tuple]:
+            # One firm at a time, so the breakdowns never sit in memory at once.
+            for row, firm in enumerate(scores.firms.tolist()):
+                items = firm_breakdown(row, scores, evidence, operating, panel_scores)
+                text = json.dumps(items, ensure_ascii=False)
+                month = months.get(row, "")
+                yield firm, int(scores.score[row]), levels[row], month, text
+
         log.info(
             "rescore computed firms=%d seconds=%.1f",
-            len(rows),
+            len(scores.firms),
             time.perf_counter() - started,
         )
         with transaction.atomic(), connection.cursor() as cursor:
-            _load_staging(cursor, rows)
+            _load_staging(cursor, staged())
             changes = _write_firm_scores(cursor, run, weights.version, now)
             _write_platform_scores(cursor, panel_scores, platforms, weights.version)
             cursor.execute("SELECT count(*) FROM risk_firmscore")

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = services.rescore()
         run = result.run
-        seconds = (run.finished_at - run.started_at).total_seconds()
+        seconds = ((run.finished_at or run.started_at) - run.started_at).total_seconds()
         self.stdout.write(
             f"评分完成（第 {run.pk} 批，权重版本 {run.weights_version}，"
             f"{seconds:.1f} 秒）：企业 {run.firms} 户，有得分 "
