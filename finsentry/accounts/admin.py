@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from finsentry.accounts.models import Office, StaffProfile
+from finsentry.accounts.models import AuditEntry, Office, StaffProfile
 
 
 @admin.register(Office)
@@ -52,3 +52,39 @@ class StaffUserAdmin(UserAdmin):
         "staff_profile__role",
     )
     list_filter = ("is_active", "is_staff", "staff_profile__role")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail, read only: entries are never added, changed or deleted here."""
+
+    list_display = (
+        "at",
+        "username",
+        "action",
+        "object_type",
+        "firm_uscc",
+        "ip_address",
+    )
+    list_filter = ("action",)
+    search_fields = ("^username", "^firm_uscc", "^action")
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: object = None
+    ) -> list[str]:
+        """Return every field: nothing on an entry can be edited."""
+        return [field.name for field in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Return False: entries are written by `audit.record` only."""
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        """Return False: an entry is never changed."""
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        """Return False: entries go only through `finsentry prune-audit`."""
+        return False

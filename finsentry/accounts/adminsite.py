@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from finsentry.accounts.scoping import may
 
@@ -33,6 +34,8 @@ class StaffAdminSite(admin.AdminSite):
     ) -> HttpResponse:
         """Send a visitor to the staff login page; refuse a logged-in non-admin."""
         if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect("admin:index")
             raise PermissionDenied("仅系统管理员可以进入系统管理")
         target = request.GET.get("next") or request.get_full_path()
         return redirect_to_login(target, settings.LOGIN_URL)

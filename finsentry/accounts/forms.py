@@ -7,12 +7,28 @@ from django import forms
 from finsentry.accounts.audit import ACTION_LABELS
 from finsentry.accounts.auditlog import AuditFilters
 
+# Kinds of action, chosen as a whole by their prefix ("auth" = every "auth.*").
+ACTION_GROUPS = {
+    "auth": "登录与认证",
+    "account": "账号与角色",
+    "admin": "系统管理",
+    "firm": "企业档案",
+    "finding": "发现",
+    "rules": "规则包",
+    "patrol": "网上巡查",
+    "case": "案件",
+    "task": "核查任务",
+    "audit": "审计日志",
+    "ops": "备份与恢复",
+}
+
 
 def _action_choices() -> list[tuple[str, str]]:
-    """Return the recorded actions for the filter, grouped by their prefix."""
-    return [("", "全部操作")] + [
-        (code, f"{label}（{code}）") for code, label in sorted(ACTION_LABELS.items())
-    ]
+    """Return the filter's choices: every kind of action, then each action."""
+    prefixes = sorted({code.split(".")[0] for code in ACTION_LABELS})
+    groups = [(p, f"{ACTION_GROUPS.get(p, p)}（全部）") for p in prefixes]
+    actions = [(code, f"{label}（{code}）") for code, label in ACTION_LABELS.items()]
+    return [("", "全部操作"), *groups, *sorted(actions)]
 
 
 class AuditFilterForm(forms.Form):

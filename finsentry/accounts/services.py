@@ -44,15 +44,21 @@ def ensure_offices() -> int:
     return created
 
 
+@transaction.atomic
 def place_user(user: User, office_code: str, role: Role) -> StaffProfile:
     """Put `user` in the office `office_code` with `role`, replacing any earlier
-    placement; refuse a role that does not fit the office."""
+    placement; refuse a role that does not fit the office. Only the admin role
+    (or a superuser) keeps the admin site's staff flag."""
     office = Office.objects.get(code=office_code)
     if not role_fits_office(role, office.office_kind):
         raise ValueError(f"role {role.value} cannot belong to office {office_code}")
     profile, _ = StaffProfile.objects.update_or_create(
         user=user, defaults={"office": office, "role": role.value}
     )
+    is_staff = role is Role.ADMIN or user.is_superuser
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
     return profile
 
 

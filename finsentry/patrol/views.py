@@ -156,9 +156,11 @@ def start_round(request: HttpRequest) -> HttpResponseRedirect:
     among those the user sees."""
     chosen = [int(v) for v in request.POST.getlist("site") if v.isdigit()]
     if chosen or not scoping.scope_of(request.user).everything:
-        visible = _sites(request).filter(active=True)
+        visible = _sites(request)
         if chosen:
             visible = visible.filter(pk__in=chosen)
+        else:
+            visible = visible.filter(active=True)
         chosen = list(visible.values_list("pk", flat=True))
         if not chosen:
             messages.error(request, "没有可巡查的网站：请先添加网站。")
