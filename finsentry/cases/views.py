@@ -22,7 +22,7 @@ from finsentry.cases import access, forms, queries, services
 from finsentry.cases.dossier import case_dossier
 from finsentry.cases.errors import CaseError
 from finsentry.cases.models import Case
-from finsentry.cases.transitions import CASE_TRANSITIONS, available
+from finsentry.cases.transitions import CASE_TRANSITIONS, available, check
 from finsentry.registry.watchlist import city_names
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,10 @@ def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_SLUGS:
         raise Http404("没有该操作")
     case = case_or_404(request, pk)
+    role = scoping.role_of(request.user)
     try:
+        # Refuse before reading the form, so a forbidden step never shows errors.
+        check(CASE_TRANSITIONS, STEP_SLUGS[step], case.state, role)
         form, done = _run_step(step, case, request)
     except CaseError as exc:
         log.info("case step refused case=%s step=%s code=%s", pk, step, exc.code)
