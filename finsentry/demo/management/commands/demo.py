@@ -5,10 +5,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from finsentry.accounts.demo_staff import DEMO_PASSWORD, ensure_demo_staff
 from finsentry.demo.generator import generate_firms, licence_list, write_registry_csv
 from finsentry.demo.platforms import PlatformTruth, write_platform_files
 from finsentry.docking import services as docking
@@ -16,9 +16,6 @@ from finsentry.registry import services
 from finsentry.registry.importer import import_registry
 from finsentry.registry.models import Firm
 from finsentry.risk import services as risk
-
-DEMO_USER = "demo"
-DEMO_PASSWORD = "jilin-demo-2016"
 
 
 class Command(BaseCommand):
@@ -50,16 +47,14 @@ class Command(BaseCommand):
             services.name_index(rebuild=True)
             self._load_platforms(folder, count, seed)
 
-        user, created = get_user_model().objects.get_or_create(username=DEMO_USER)
-        if created:
-            user.is_staff = user.is_superuser = True
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+        logins = ensure_demo_staff(DEMO_PASSWORD)
         flagged = Firm.objects.filter(flagged=True).count()
         self.stdout.write(
             f"演示省份就绪：企业 {Firm.objects.count()} 户，重点监管对象 {flagged} 户\n"
-            f"演示账号：{DEMO_USER} / {DEMO_PASSWORD}"
+            f"演示账号（密码均为 {DEMO_PASSWORD}）："
         )
+        for login, where in logins:
+            self.stdout.write(f"  {login.username:<10} {login.full_name}　{where}")
 
     def _load_platforms(self, folder: Path, count: int, seed: int) -> None:
         """Import the demo platforms' monthly reports, link them and score firms."""
