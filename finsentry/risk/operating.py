@@ -95,7 +95,8 @@ def feature_values(panel: Panel, weights: Weights) -> tuple[dict, Context]:
     v = panel.values
 
     def back(key: str, column: np.ndarray, stat: Callable, least: int = 2):
-        months = int(weights.features[key].params.get("months", 6))
+        feature = weights.features.get(key, _LOOKBACK)
+        months = int(feature.params.get("months", 6))
         return _before(column, months, stat, least)
 
     def drop(key: str, column: str, stat: Callable, least: int = 2) -> np.ndarray:
@@ -109,7 +110,8 @@ def feature_values(panel: Panel, weights: Weights) -> tuple[dict, Context]:
     bench = market_benchmark(panel, weights)
     spread = v["avg_yield"] - bench[np.newaxis, :]
     outflow = -v["net_inflow_30d"]
-    growth_months = int(weights.features.get("fast_growth", _SIX).params["months"])
+    growth = weights.features.get("fast_growth", _LOOKBACK)
+    growth_months = int(growth.params.get("months", 6))
     x = {
         "yield_spread": spread,
         "yield_rising": rise("yield_rising", spread),
@@ -147,7 +149,8 @@ def feature_values(panel: Panel, weights: Weights) -> tuple[dict, Context]:
     return x, context
 
 
-_SIX = Item("fast_growth", "growth", 0, params={"months": 6})
+# The look-back of a feature the weights leave out (it is computed, not counted).
+_LOOKBACK = Item("default", "growth", 0, params={"months": 6})
 
 
 def graded_points(feature: Item, x: np.ndarray) -> np.ndarray:

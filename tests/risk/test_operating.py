@@ -97,3 +97,16 @@ def test_score_platforms_writes_every_platform_and_month(
     assert {(r["platform"], r["month"]) for r in rows} == expected
     assert all(0 <= int(r["score"]) <= 100 for r in rows)
     assert {r["level"] for r in rows} <= {"low", "watch", "high", "critical"}
+
+
+def test_weights_with_fewer_features_score_only_those(demo_table: pa.Table) -> None:
+    from finsentry.risk.weights import packaged_text, parse_weights
+
+    head = packaged_text().split("  features:\n")[0]
+    line = "    yield_spread: {dimension: yield, points: 20, from: 2.0, full: 8.0}\n"
+    weights = parse_weights(head + "  features:\n" + line)
+
+    scores = score_table(demo_table, weights)
+
+    assert scores.keys == ["yield_spread"]
+    assert scores.score.max() <= 20 and scores.score.max() > 0
