@@ -10,6 +10,7 @@ import logging
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -111,7 +112,10 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     error: CaseError | None = None
     if request.method == "POST":
         if form is None:
-            raise Http404("没有该操作")
+            who = "您的角色" if not scoping.may(request.user, "task.record") else "您"
+            raise PermissionDenied(
+                f"{who}不能填报该任务的结果：任务交由“{task.assignee_office.name}”办理。"
+            )
         form = forms.RecordForm(request.POST, request.FILES, task=task)
         if form.is_valid():
             data = form.cleaned_data

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -30,7 +31,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def open_notice(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     """Mark one of the user's notices read and go where it points."""
-    notice = get_object_or_404(Notice, pk=pk, recipient_id=request.user.pk)
+    notice = Notice.objects.filter(pk=pk, recipient_id=request.user.pk).first()
+    if notice is None:
+        # The same answer whether the notice is someone else's or gone.
+        messages.info(request, "该通知不存在或不是发给您的。")
+        return redirect("notices:inbox")
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])

@@ -14,10 +14,12 @@ from django.db import DatabaseError, connections, transaction
 from django.db.utils import load_backend
 
 from finsentry.accounts.models import AuditEntry
+from finsentry.cases.models import Case, Document, RectificationOrder, TimelineEntry
 from finsentry.patrol import evidence
 from finsentry.patrol.models import Site, Snapshot
 from finsentry.registry.models import Firm
 from finsentry.rules.models import Finding
+from tests.accounts.matrix.cases import case_work
 from tests.accounts.matrix.world import PAGE, build_world
 
 ALIAS = "restored"
@@ -86,6 +88,27 @@ def _dossiers(alias: str) -> dict[str, Any]:
                 .filter(site__firm=firm)
                 .values_list("url", "sha256", "size", "text")
             ),
+            "cases": sorted(
+                Case.objects.using(alias)
+                .filter(firm=firm)
+                .values_list("domain", "state", "disposition", "opened_at")
+            ),
+            "orders": sorted(
+                RectificationOrder.objects.using(alias)
+                .filter(case__firm=firm)
+                .values_list("sequence", "served_on", "due_date", "demands__text")
+            ),
+            "timeline": list(
+                TimelineEntry.objects.using(alias)
+                .filter(firm=firm)
+                .order_by("at", "id")
+                .values_list("kind", "title", "at")
+            ),
+            "documents": sorted(
+                Document.objects.using(alias)
+                .filter(firm=firm)
+                .values_list("name", "sha256", "size")
+            ),
         }
         for firm in firms
     }
@@ -95,8 +118,9 @@ def _dossiers(alias: str) -> dict[str, Any]:
 def test_a_restored_backup_holds_the_dossiers_whole(
     folders: Path, empty_database: str, settings: Any
 ) -> None:
-    build_world()
+    case_work(build_world())
     before = _dossiers("default")
+    documents = list(Document.objects.values_list("sha256", flat=True))
     shots = list(Snapshot.objects.values_list("sha256", flat=True))
     entries = AuditEntry.objects.count()
     out = folders / "backup"
@@ -109,6 +133,8 @@ def test_a_restored_backup_holds_the_dossiers_whole(
     assert _dossiers(empty_database) == before and len(before) == 2
     for sha in shots:
         assert evidence.load(sha) == PAGE
+    assert documents and all(evidence.load(sha) for sha in documents)
+    assert any(dossier["cases"] and dossier["timeline"] for dossier in before.values())
     assert Site.objects.using(empty_database).filter(firm__isnull=True).count() == 1
     restored_audit = AuditEntry.objects.using(empty_database)
     assert restored_audit.count() == entries + 1

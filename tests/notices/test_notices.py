@@ -109,7 +109,10 @@ def test_inbox_lists_own_notices_and_marks_them_read(people) -> None:  # noqa: A
     assert services.unread_count(people["officer"]) == 0
 
     other = Notice.objects.get(recipient=people["other"])
-    assert client.get(reverse("notices:open", args=[other.pk])).status_code == 404
+    refused = client.get(reverse("notices:open", args=[other.pk]))
+    assert refused.url == reverse("notices:inbox")
+    other.refresh_from_db()
+    assert other.read_at is None
 
 
 def test_notice_never_redirects_off_site(people) -> None:  # noqa: ANN001

@@ -89,7 +89,14 @@ class Row:
 
 def all_rows() -> list[Row]:
     """Return the rows of every table (imported here: the tables import Row)."""
-    from tests.accounts.matrix import accounts, admin, docking, patrol, registry
+    from tests.accounts.matrix import (
+        accounts,
+        admin,
+        cases,
+        docking,
+        patrol,
+        registry,
+    )
 
-    tables = [accounts, admin, docking, patrol, registry]
+    tables = [accounts, admin, cases, docking, patrol, registry]
     return [row for table in tables for row in table.ROWS]
