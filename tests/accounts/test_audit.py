@@ -173,9 +173,9 @@ def test_unsealed_lets_sqlite_delete_recent_entries(analyst: User) -> None:
 
 
 def test_every_recorded_action_has_a_chinese_label() -> None:
-    audit.register_action("case.transition", "案件状态变更")
+    audit.register_action("example.step", "示例操作")
 
-    assert audit.action_label("case.transition") == "案件状态变更"
+    assert audit.action_label("example.step") == "示例操作"
     assert audit.action_label("firm.view") == "查看企业档案"
     assert audit.action_label("no.such") == "no.such"
 

@@ -1,4 +1,4 @@
-"""Shared fixtures of the web tests: a placed staff user and a small Jilin watch list."""
+"""Shared fixtures of the web tests: a placed staff user and a small watch list."""
 
 from __future__ import annotations
 
