@@ -1,18 +1,21 @@
 """Docking staff pages: the platforms that report and whether they are linked."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from finsentry.accounts import scoping
 from finsentry.docking.models import Platform, ReportImport
 
 
-@login_required
+@scoping.requires("firm.view")
 def platforms(request: HttpRequest) -> HttpResponse:
-    """Render the reporting platforms, unlinked first, and the latest import."""
+    """Render the reporting platforms the user's scope covers, unlinked first."""
+    visible = scoping.visible_records(
+        request.user, Platform.objects.all(), via="firm", unlinked=True
+    )
     rows = (
-        Platform.objects.select_related("firm")
+        visible.select_related("firm")
         .annotate(months=Count("reports"))
         .order_by("firm_id", "key")
     )
@@ -20,6 +23,6 @@ def platforms(request: HttpRequest) -> HttpResponse:
     context = {
         "platforms": list(rows[:1000]),
         "last_import": ReportImport.objects.first(),
-        "unlinked": Platform.objects.filter(firm__isnull=True).count(),
+        "unlinked": visible.filter(firm__isnull=True).count(),
     }
     return render(request, "docking/platforms.html", context)
