@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from finsentry.accounts import scoping
 from finsentry.cases import queries
+
+
+def _series(rows: list[tuple[str, str, int, int, int]]) -> dict[str, list[Any]]:
+    """Return one chart's labels and its all / open / overdue counts."""
+    return {
+        "labels": [label for _, label, *_ in rows],
+        "counts": [n for _, _, n, _, _ in rows],
+        "open": [still for _, _, _, still, _ in rows],
+        "overdue": [late for *_, late in rows],
+    }
 
 
 @scoping.requires("case.view")
@@ -18,16 +30,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "labels": [label for _, label, _ in board.by_state],
             "counts": [n for _, _, n in board.by_state],
         },
-        "domain": {
-            "labels": [label for _, label, _, _ in board.by_domain],
-            "counts": [n for _, _, n, _ in board.by_domain],
-            "overdue": [late for _, _, _, late in board.by_domain],
-        },
-        "city": {
-            "labels": [label for _, label, _, _ in board.by_city],
-            "counts": [n for _, _, n, _ in board.by_city],
-            "overdue": [late for _, _, _, late in board.by_city],
-        },
+        "domain": _series(board.by_domain),
+        "city": _series(board.by_city),
     }
     context = {"board": board, "charts": charts}
     return render(request, "cases/dashboard.html", context)

@@ -18,7 +18,8 @@ from finsentry.registry.models import Firm
 from finsentry.rules.catalogue import catalogue, domain_choices
 from finsentry.rules.models import Finding
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# type=date inputs take ISO dates only, whatever the locale writes.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 

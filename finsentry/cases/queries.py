@@ -108,8 +108,8 @@ class Board:
 
     totals: dict[str, int]
     by_state: list[tuple[str, str, int]] = field(default_factory=list)
-    by_domain: list[tuple[str, str, int, int]] = field(default_factory=list)
-    by_city: list[tuple[str, str, int, int]] = field(default_factory=list)
+    by_domain: list[tuple[str, str, int, int, int]] = field(default_factory=list)
+    by_city: list[tuple[str, str, int, int, int]] = field(default_factory=list)
     by_disposition: list[tuple[str, int]] = field(default_factory=list)
     overdue: list[Case] = field(default_factory=list)
 
@@ -135,13 +135,17 @@ def board(user: UserLike) -> Board:
     states = dict(cases.values_list("state").annotate(n=Count("id")).order_by())
     by_state = [(s.value, STATE_LABELS[s], states.get(s.value, 0)) for s in State]
 
-    def split(key: str) -> dict[str, tuple[int, int]]:
+    def split(key: str) -> dict[str, tuple[int, int, int]]:
         rows = (
-            open_cases.values_list(key)
-            .annotate(n=Count("id"), late=Count("id", filter=Q(overdue=True)))
+            cases.values_list(key)
+            .annotate(
+                n=Count("id"),
+                still=Count("id", filter=Q(state__in=OPEN_STATES)),
+                late=Count("id", filter=Q(overdue=True)),
+            )
             .order_by()
         )
-        return {k: (n, late) for k, n, late in rows}
+        return {k: (n, still, late) for k, n, still, late in rows}
 
     labels = catalogue().domains
     domains = split("domain")

@@ -91,7 +91,7 @@ def assign_task(
     )
     task.findings.set(cited)
 
-    who = assignee.get_username() if assignee is not None else assignee_office.name
+    who = access.display_name(assignee) if assignee else assignee_office.name
     timeline.log(
         firm,
         "task_assigned",

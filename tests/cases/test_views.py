@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from finsentry.cases import services
+from finsentry.cases import reminders, services
 from finsentry.cases.models import Case, VerificationTask
 from finsentry.cases.transitions import State
 from tests.cases.conftest import case_in_state, login, office
@@ -176,7 +176,10 @@ def test_case_list_filters_overdue_and_dashboard_renders(staff, cc_firm, clock) 
         reasoning="限期整改",
         findings=list(cc_firm.findings.filter(domain="p2p")),
     )
+    reminders.send_reminders()
     client = login(staff.leader)
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert 'id="case-overdue"' in page and "系统" in page
     listing = client.get(reverse("cases:list"), {"overdue": "on"})
     assert [c.pk for c in listing.context["page"]] == [case.pk]
     board = client.get(reverse("cases:dashboard"))

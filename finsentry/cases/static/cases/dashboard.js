@@ -9,8 +9,11 @@
     var canvas = document.getElementById(canvasId);
     if (!canvas) { return; }
     var sets = [{ label: "案件（件）", data: series.counts, backgroundColor: "#1a4f8b" }];
+    if (series.open) {
+      sets.push({ label: "未结", data: series.open, backgroundColor: "#d4a017" });
+    }
     if (series.overdue) {
-      sets.push({ label: "其中整改逾期", data: series.overdue, backgroundColor: "#a61b1b" });
+      sets.push({ label: "整改逾期", data: series.overdue, backgroundColor: "#a61b1b" });
     }
     new Chart(canvas, {
       type: "bar",
