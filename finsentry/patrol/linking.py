@@ -384,8 +384,10 @@ def link_site(
     if site.link_method == Site.LinkMethod.MANUAL:
         log.info("site link manual kept site=%s", site.pk)
         return decision
-    if not pages_facts and decision.firm_uscc is None and site.firm_id is not None:
-        # A site that went dark shows nothing; that unsays no earlier link.
+    if decision.outcome == "unknown" and site.firm_id is not None:
+        # A site that went dark, or scrubbed its footer, shows nothing: that
+        # unsays no earlier link. Only a conflicting or different signal does.
+        log.info("site link kept without signals site=%s", site.pk)
         return decision
 
     firm = None

@@ -372,3 +372,16 @@ def test_site_wide_ties_keep_page_order() -> None:
         "甲公司",
         "丙公司",
     ]
+
+
+@pytest.mark.django_db
+def test_site_that_drops_its_credit_code_keeps_its_earlier_link(
+    registry: None,
+) -> None:
+    firm = Firm.objects.get(uscc=B)
+    watched = site("scrubbed.example.cn", firm=firm, link_method="uscc")
+
+    link_site(watched, [PageFacts(), PageFacts(company_names=("某某科技有限公司",))])
+
+    watched.refresh_from_db()
+    assert (watched.firm, watched.link_method) == (firm, "uscc")
