@@ -31,6 +31,7 @@ class Site(models.Model):
         DARK = "dark", "无法访问"
         REDIRECTED = "redirected", "跳转他处"
         FAILING = "failing", "部分失败"
+        BLOCKED = "blocked", "robots.txt 禁止"
 
     class LinkMethod(models.TextChoices):
         NONE = "", "未关联"

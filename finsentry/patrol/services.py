@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from finsentry.patrol.crawler.failures import DARK_KINDS, OTHER
+from finsentry.patrol.crawler.failures import DARK_KINDS, OTHER, ROBOTS
 from finsentry.patrol.crawler.hosts import host_key
 from finsentry.patrol.crawler.records import (
     FailedFetch,
@@ -342,6 +342,8 @@ def site_status(summary: SiteCrawled, site_host: str) -> str:
     """Return a site's status after a round from how its crawl ended."""
     if summary.root_failure in DARK_KINDS:
         return Site.Status.DARK
+    if summary.root_failure == ROBOTS:
+        return Site.Status.BLOCKED
     if summary.root_failure:
         return Site.Status.FAILING
     if summary.root_final_url and host_key(summary.root_final_url) != site_host:

@@ -132,7 +132,7 @@ def test_site_status_follows_its_home_page(crawl: Crawl) -> None:
         "loop": "failing",
         "slow": "dark",
         "huge": "failing",
-        "robots": "failing",
+        "robots": "blocked",
         "error": "dark",
         "gone": "dark",
     }
