@@ -128,29 +128,48 @@ def site_record(site: Site) -> SiteRecord:
 
 @dataclass(frozen=True)
 class TextPiece:
-    """A run of snapshot text, marked when a finding covers it."""
+    """A run of snapshot text; a marked run lists the codes and findings covering it.
+
+    `finding_ids` are the findings whose span begins in this run: each gets
+    an anchor there, so a link to any of them lands on its evidence.
+    """
 
     text: str
-    code: str = ""
-    finding_id: int | None = None
+    codes: tuple[str, ...] = ()
+    finding_ids: tuple[int, ...] = ()
+
+    @property
+    def marked(self) -> bool:
+        return bool(self.codes)
 
 
 def marked_text(text: str, spans: list[tuple[int, int, str, int]]) -> list[TextPiece]:
     """Return `text` cut into pieces, each finding span (start, end, code, id) marked.
 
-    Overlapping spans are shown once: a later span starting inside an earlier
-    one is clipped to where the earlier one ends.
+    Overlapping spans (several rules on one sentence) are merged into one
+    marked run that names every code and anchors every finding.
     """
-    pieces: list[TextPiece] = []
-    at = 0
+    merged: list[tuple[int, int, list[str], list[int]]] = []
     for start, end, code, finding_id in sorted(spans):
-        start = max(start, at)
-        end = min(end, len(text))
+        start, end = max(0, start), min(end, len(text))
         if end <= start:
             continue
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            merged[-1] = (last[0], max(last[1], end), last[2], last[3])
+        else:
+            merged.append((start, end, [], []))
+        codes, ids = merged[-1][2], merged[-1][3]
+        if code not in codes:
+            codes.append(code)
+        ids.append(finding_id)
+
+    pieces: list[TextPiece] = []
+    at = 0
+    for start, end, codes, ids in merged:
         if start > at:
             pieces.append(TextPiece(text[at:start]))
-        pieces.append(TextPiece(text[start:end], code, finding_id))
+        pieces.append(TextPiece(text[start:end], tuple(codes), tuple(ids)))
         at = end
     if at < len(text):
         pieces.append(TextPiece(text[at:]))

@@ -173,7 +173,8 @@ def test_snapshot_marks_the_finding_in_the_text(
 ) -> None:
     shot = patrolled["shot"]
     html = staff_client.get(reverse("patrol:snapshot", args=[shot.pk])).content.decode()
-    assert '<mark id="finding-' in html
+    finding_id = shot.observations.get().finding_id
+    assert f'<span class="anchor" id="finding-{finding_id}"></span><mark' in html
     assert ">承诺保本保息</mark>" in html
     assert shot.sha256 in html
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from finsentry.patrol import describe
 from finsentry.patrol.models import Site, SiteEvent
 from finsentry.rules.catalogue import catalogue
 from finsentry.rules.models import Finding
@@ -35,3 +36,21 @@ def firm_patrol(firm: Any) -> dict[str, Any]:
         "findings": rows,
         "events": list(SiteEvent.objects.filter(firm=firm).select_related("site")[:50]),
     }
+
+
+@register.filter
+def link_basis(evidence: dict[str, Any] | None) -> list[str]:
+    """Return the Chinese lines saying why a site is (or is not) linked to a firm."""
+    return describe.link_basis(evidence)
+
+
+@register.filter
+def unlinked_reasons(site: Site) -> list[str]:
+    """Return why no firm is linked to a site, in Chinese."""
+    return describe.unlinked_reasons(site)
+
+
+@register.filter
+def event_detail(event: SiteEvent) -> str:
+    """Return a site event's particulars in Chinese ('' when it has none)."""
+    return describe.event_detail(event.kind, event.detail)
