@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+import time
 from typing import Any
 
 from celery import chord
@@ -26,15 +27,21 @@ from finsentry.patrol.models import PatrolRound
 log = logging.getLogger(__name__)
 
 
+# Rounds this process launched in the background: kept so that each is reaped
+# when it ends (no zombie processes under a long-running web server).
+_launched: list[subprocess.Popen[bytes]] = []
+
+
 def launch_round(round_id: int) -> None:
     """Start a queued round without waiting for it: on workers, or in a new process."""
     if settings.CELERY_BROKER_URL:
         run_round.delay(round_id)
         return
+    running_rounds()
     logs = settings.DATA_DIR / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with open(logs / f"patrol-round-{round_id}.log", "ab") as out:
-        subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-m", "finsentry", "patrol", "--round", str(round_id)],
             env=children.child_environment(),
             stdin=subprocess.DEVNULL,
@@ -42,7 +49,18 @@ def launch_round(round_id: int) -> None:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    _launched.append(process)
     log.info("round launched in background round=%s", round_id)
+
+
+def running_rounds(wait: float = 0.0) -> int:
+    """Reap ended background rounds, waiting up to `wait` s; return how many run on."""
+    deadline = time.monotonic() + wait
+    while True:
+        _launched[:] = [p for p in _launched if p.poll() is None]
+        if not _launched or time.monotonic() >= deadline:
+            return len(_launched)
+        time.sleep(0.1)
 
 
 @app.task(name="patrol.run_round")

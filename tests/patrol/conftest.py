@@ -35,11 +35,17 @@ QUICK = CrawlLimits(
 )
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def use_file_test_database() -> None:
+    """Make the SQLite test database a file that child processes can open (once)."""
     database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
+    test = database.setdefault("TEST", {})
+    if database["ENGINE"].endswith("sqlite3") and not test.get("NAME"):
         folder = Path(tempfile.mkdtemp(prefix="finsentry-test-db-"))
-        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+        test["NAME"] = str(folder / "test.sqlite3")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    use_file_test_database()
 
 
 @pytest.fixture
