@@ -43,6 +43,7 @@ from finsentry.cases.models import (
 )
 from finsentry.registry.models import Firm
 from finsentry.rules.catalogue import catalogue
+from finsentry.rules.models import Finding
 
 log = logging.getLogger(__name__)
 # The demo logins of accounts/demo_staff.py that the stories use: the analyst
@@ -107,6 +108,7 @@ _STAMPED: list[tuple[type[Model], tuple[str, ...]]] = [
     (Referral, ("recorded_at",)),
     (Acceptance, ("accepted_at",)),
     (Document, ("uploaded_at",)),
+    (Finding, ("first_seen", "last_seen")),
 ]
 
 

@@ -32,6 +32,18 @@ from finsentry.rules.catalogue import catalogue
 from finsentry.rules.models import Finding
 
 UserLike = AbstractBaseUser | AnonymousUser
+# Where findings come from (violations.yaml `sources`), as staff call them.
+SOURCE_LABELS = {
+    "registry": "登记筛查",
+    "patrol": "网上巡查",
+    "web": "网上巡查",
+    "tips": "举报",
+    "opinion": "舆情",
+    "funds": "资金监测",
+    "products": "产品备案",
+    "docking": "网站对接",
+    "verify": "核查",
+}
 
 
 @dataclass

@@ -19,7 +19,12 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from finsentry.cases import access
-from finsentry.cases.dossier import CaseDossier, CaseView, case_dossier
+from finsentry.cases.dossier import (
+    SOURCE_LABELS,
+    CaseDossier,
+    CaseView,
+    case_dossier,
+)
 from finsentry.cases.word_format import facts, mark_pages, set_up, table
 from finsentry.patrol.models import Site
 from finsentry.registry.firm_profile import FirmProfile, firm_profile
@@ -137,7 +142,7 @@ def _findings(document: DocxDocument, dossier: CaseDossier) -> None:
         rows = [
             (
                 str(i),
-                f.source,
+                SOURCE_LABELS.get(f.source, f.source),
                 f.summary or "—",
                 _evidence_text(f),
                 f"{_time(f.first_seen)}\n{_time(f.last_seen)}",

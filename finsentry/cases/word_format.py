@@ -113,24 +113,31 @@ def mark_pages(document: DocxDocument, header: str, footer: str) -> None:
 
 def table(
     document: DocxDocument,
-    header: Sequence[str],
+    header: Sequence[str] | None,
     rows: Sequence[Sequence[str]],
     widths: Sequence[float] | None = None,
 ) -> Table:
-    """Add a bordered table with a bold, repeated header row and return it."""
-    grid = document.add_table(rows=1, cols=len(header))
+    """Add a bordered table (with a bold header row repeated on every page, when
+    given) whose columns are `widths` millimetres wide, and return it."""
+    columns = len(header) if header is not None else len(rows[0])
+    grid = document.add_table(rows=0, cols=columns)
     grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    head = grid.rows[0]
-    _repeat_header(head._tr)
-    for cell, text in zip(head.cells, header, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
+    if header is not None:
+        head = grid.add_row()
+        _repeat_header(head._tr)
+        for cell, text in zip(head.cells, header, strict=True):
+            cell.paragraphs[0].add_run(text).bold = True
+            _shade(cell)
     for values in rows:
         cells = grid.add_row().cells
         for cell, text in zip(cells, values, strict=True):
             cell.text = text
     if widths:
+        # Word reads the cell widths, LibreOffice and WPS the grid's columns.
+        grid.autofit = False
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = Mm(width)
         for row in grid.rows:
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Mm(width)
@@ -144,10 +151,21 @@ def _repeat_header(tr: Any) -> None:
     properties.append(repeat)
 
 
+def _shade(cell: Any) -> None:
+    """Give a header or label cell a light grey background."""
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), "EEF0F3")
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
 def facts(document: DocxDocument, pairs: Sequence[tuple[str, str]]) -> Table:
     """Add a two-column table of labelled facts (登记信息 and the like)."""
-    grid = table(document, ["项目", "内容"], pairs, widths=(38, 118))
-    for row in grid.rows[1:]:
-        for run in row.cells[0].paragraphs[0].runs:
+    grid = table(document, None, pairs, widths=(38, 118))
+    for row in grid.rows:
+        label = row.cells[0]
+        _shade(label)
+        for run in label.paragraphs[0].runs:
             run.bold = True
     return grid

@@ -7,22 +7,10 @@ from typing import Any
 from django import template
 
 from finsentry.accounts import scoping
-from finsentry.cases.dossier import case_dossier, finding_groups
+from finsentry.cases.dossier import SOURCE_LABELS, case_dossier, finding_groups
 from finsentry.registry.firm_profile import finding_view
 
 register = template.Library()
-# Where findings come from (violations.yaml `sources`), as staff call them.
-SOURCE_LABELS = {
-    "registry": "登记筛查",
-    "patrol": "网上巡查",
-    "web": "网上巡查",
-    "tips": "举报",
-    "opinion": "舆情",
-    "funds": "资金监测",
-    "products": "产品备案",
-    "docking": "网站对接",
-    "verify": "核查",
-}
 
 
 @register.inclusion_tag("cases/firm_cases.html", takes_context=True)
