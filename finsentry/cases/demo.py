@@ -15,7 +15,8 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import Any, TextIO
+from io import TextIOBase
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -319,7 +320,7 @@ def _stories(p: _Planter) -> list[Callable[[Firm], object]]:
     ]
 
 
-def plant_cases(out: TextIO, password: str) -> int:
+def plant_cases(out: TextIOBase, password: str) -> int:
     """Take demo firms through the workflow unless cases exist; return how many
     firms were used."""
     if Case.objects.exists():
