@@ -134,7 +134,11 @@ def licence_of(
 
 @dataclass(frozen=True)
 class _Summary:
-    """The parts of a Screening that follow from its words, not their places."""
+    """The parts of a Screening that follow from its words, not their places.
+
+    `bare` is the Screening they make with no hits, shared by every record
+    whose hits a caller does not keep.
+    """
 
     flagged: bool
     licensed: bool
@@ -142,6 +146,7 @@ class _Summary:
     keywords: tuple[str, ...]
     reasons: tuple[str, ...]
     licence_kind: str | None
+    bare: Screening
 
 
 def _summary(
@@ -170,13 +175,23 @@ def _summary(
         reasons.append(f"金融字样与房地产字样同现（{context}），归入房地产互联网金融")
     domains = tuple(d for d in DOMAINS if d in specific)
     reasons += [f"仅在排除条款内出现“{w}”，不计为命中" for w in reading.excluded]
-    summary = _Summary(
+    bare = Screening(
         flagged=bool(hit_words) and licence is None,
         licensed=licence is not None,
         domains=domains or ((CROSS,) if hit_words else ()),
         keywords=tuple(dict.fromkeys(hit_words)),
         reasons=tuple(reasons),
+        hits=(),
         licence_kind=licence.kind if licence is not None else None,
+    )
+    summary = _Summary(
+        bare.flagged,
+        bare.licensed,
+        bare.domains,
+        bare.keywords,
+        bare.reasons,
+        bare.licence_kind,
+        bare,
     )
     words.summaries[key] = summary
     return summary
@@ -233,6 +248,25 @@ def decide_market(
         hits,
         summary.licence_kind,
     )
+
+
+def decide_words(
+    name: str,
+    name_words: tuple[str, ...],
+    reading: ScopeReading,
+    words: WordList,
+    licence: LicenceMatch | None,
+) -> Screening:
+    """Return `decide_market` without hits, from the name's distinct words in order.
+
+    For callers that keep an outcome's words and reasons, not where the
+    words were found: the result is shared by every record that says the same.
+    """
+    hit = bool(name_words or reading.counted)
+    if not hit and not reading.excluded and licence is None:
+        return CLEAN
+    context = _real_estate_evidence(words, name, reading) if hit else None
+    return _summary(words, name_words, reading, context, licence).bare
 
 
 NO_SCOPE = ScopeReading((), (), (), ())

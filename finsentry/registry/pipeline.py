@@ -6,6 +6,7 @@ processes (one per core); the main process keeps order and refuses repeated
 codes, so results equal a single-process run.
 """
 
+import gc
 import logging
 import multiprocessing
 from collections import deque
@@ -80,14 +81,20 @@ SCREENING_COLUMNS = (
 )
 
 
-def screen_table(table: pa.Table, screener: Screener) -> Screened:
-    """Add screening columns to a validated table and return it with per-row results."""
+def screen_table(
+    table: pa.Table, screener: Screener, keep_hits: bool = True
+) -> Screened:
+    """Add screening columns to a validated table and return it with per-row results.
+
+    Without `keep_hits` the results carry no hits: the columns are the same.
+    """
     results = screen_batch(
         table["uscc"],
         table["name_normalized"],
         table["scope"],
         screener.scanner,
         screener.licences,
+        keep_hits,
     )
     rows = table.num_rows
     # Only rows with a result differ from the defaults: fill those in place.
@@ -148,7 +155,7 @@ def screen_raw(
 ) -> Screened:
     """Validate and screen a parsed batch; `columns` keeps only those columns."""
     valid = validate_batch(raw, columns)
-    screened = screen_table(valid.table, screener)
+    screened = screen_table(valid.table, screener, keep_hits=columns is None)
     if columns is not None:
         # A caller that names its columns writes the table, not the findings:
         # the per-row results would only cost pickling between processes.
@@ -243,6 +250,11 @@ def _init_worker(screener: Screener) -> None:
     global _worker_screener
     # One process per core already: pyarrow's own threads would only compete.
     pa.set_cpu_count(1)
+    # Screening makes millions of short-lived objects that hold no cycles:
+    # collecting less often, and never the objects made so far, saves about
+    # a tenth of its time.
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 1000)
     _worker_screener = screener
     assert screener.scanner is not None  # compile before the first block arrives
 

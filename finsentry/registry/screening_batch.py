@@ -30,6 +30,7 @@ from finsentry.registry.decision import (
     authority_label,
     decide,
     decide_market,
+    decide_words,
     licence_of,
 )
 from finsentry.registry.licensing import LicenceIndex
@@ -69,10 +70,13 @@ def screen_batch(
     scopes: pa.Array | pa.ChunkedArray,
     scanner: KeywordScanner,
     licences: LicenceIndex | None = None,
+    keep_hits: bool = True,
 ) -> dict[int, Screening]:
     """Return {row: Screening} for rows that differ from CLEAN; names pre-normalised.
 
-    Equal to `screen_record` row by row, in row order.
+    Equal to `screen_record` row by row, in row order; without `keep_hits`
+    equal but for `hits`, which are left empty (cheaper, for callers that
+    keep only words, domains and reasons).
     """
     codes, names, scopes = _flat(codes), _flat(names), _flat(scopes)
     if not len(codes) == len(names) == len(scopes):
@@ -141,6 +145,7 @@ def screen_batch(
             in_scopes,
             scanner,
             licences,
+            keep_hits,
         )
     )
     ordered = dict(sorted(results.items()))
@@ -266,9 +271,11 @@ def _char_offsets(arr: pa.Array, hits: Matches, lines: np.ndarray) -> np.ndarray
     data_buf = arr.buffers()[2]
     size = int(offsets[-1]) if len(offsets) else 0
     data = np.frombuffer(data_buf, dtype=np.uint8, count=size) if size else None
-    starts_char = np.zeros(size + 1, dtype=np.int64)
+    # int32 sums run twice as fast as int64 ones and hold any block's count.
+    width = np.int32 if size < 1 << 31 else np.int64
+    starts_char = np.zeros(size + 1, dtype=width)
     if data is not None:
-        np.cumsum((data & 0xC0) != 0x80, out=starts_char[1:])
+        np.cumsum((data & 0xC0) != 0x80, dtype=width, out=starts_char[1:])
     base = offsets[lines]
     before = starts_char[base]
     return np.stack(
@@ -281,24 +288,33 @@ def _char_offsets(arr: pa.Array, hits: Matches, lines: np.ndarray) -> np.ndarray
 
 
 def _hit_lists(
-    taken: pa.Array, hits: Matches, picked: np.ndarray, table: PatternTable
+    taken: pa.Array,
+    hits: Matches,
+    picked: np.ndarray,
+    table: PatternTable,
+    by_char: bool = True,
 ) -> list[list[tuple[int, int, int]]]:
     """Return, per picked row, its (word, start, end) hits by character, sorted.
 
     `taken` holds the picked rows of the scanned array, in the same order;
-    hits sort as `KeywordScanner.to_hits` sorts them.
+    hits sort as `KeywordScanner.to_hits` sorts them. Without `by_char` the
+    offsets stay in bytes: the same order, for callers that need only words.
     """
     hits = hits.where(np.isin(hits.rows, picked))
     lines = np.searchsorted(picked, hits.rows)
-    chars = _char_offsets(taken, hits, lines)
+    if by_char:
+        chars = _char_offsets(taken, hits, lines)
+        starts, ends = chars[:, 0], chars[:, 1]
+    else:
+        starts, ends = hits.starts, hits.ends
     words = table.words[hits.idents]
-    order = np.lexsort((table.ranks[words], chars[:, 1], chars[:, 0], lines))
+    order = np.lexsort((table.ranks[words], ends, starts, lines))
     per_row: list[list[tuple[int, int, int]]] = [[] for _ in range(len(picked))]
     for line, word, start, end in zip(
         lines[order].tolist(),
         words[order].tolist(),
-        chars[order, 0].tolist(),
-        chars[order, 1].tolist(),
+        starts[order].tolist(),
+        ends[order].tolist(),
         strict=True,
     ):
         per_row[line].append((word, start, end))
@@ -315,6 +331,7 @@ def _decide_rows(
     in_scopes: Matches,
     scanner: KeywordScanner,
     licences: LicenceIndex | None,
+    keep_hits: bool = True,
 ) -> dict[int, Screening]:
     """Return the outcome of the `rows` mask, decided one by one in Python.
 
@@ -322,7 +339,8 @@ def _decide_rows(
     inside a word) is scanned again with the space-tolerant patterns. Only
     a `licensable` row (listed, or a licence trigger in its name, space
     tolerant or not: triggers hold no word) can be licensed; a `cue_free`
-    scope has no clause but boilerplate.
+    scope has no clause but boilerplate. Without `keep_hits` the outcomes
+    carry no hits (`decide_words`).
     """
     codes, names, scopes = columns
     picked = np.flatnonzero(rows)
@@ -330,7 +348,7 @@ def _decide_rows(
     sub_names, sub_scopes = names.take(taken), scopes.take(taken)
     name_words = in_names.where(scanner.names.kinds[in_names.idents] == WORD)
     scope_words = in_scopes.where(scanner.scopes.kinds[in_scopes.idents] == WORD)
-    name_hits = _hit_lists(sub_names, name_words, picked, scanner.names)
+    name_hits = _hit_lists(sub_names, name_words, picked, scanner.names, keep_hits)
     scope_hits = _hit_lists(sub_scopes, scope_words, picked, scanner.scopes)
     words, texts = scanner.words, scanner.word_texts
     results = {}
@@ -347,17 +365,25 @@ def _decide_rows(
         strict=True,
     ):
         code, name, scope = code or "", name or "", scope or ""
+        found: list[Hit] = []
         if fast:
-            found = [Hit(texts[w], "name", start, end) for w, start, end in in_name]
             reading = scanner.known_reading(scope)
             if reading is None:
                 hits = [Hit(texts[w], "scope", at, end) for w, at, end in in_scope]
                 reading = scanner.reading(scope, hits, plain)
+            in_words = [texts[w] for w, _, _ in in_name]
+            if keep_hits:
+                found = [Hit(texts[w], "name", at, end) for w, at, end in in_name]
         else:
             found = scanner.scan(name, "name")
             reading = scanner.reading(scope, None, plain)
+            in_words = [h.word for h in found]
         licence = licence_of(code, name, scope, licences) if may_hold else None
-        outcome = decide_market(name, found, reading, words, licence)
+        if keep_hits:
+            outcome = decide_market(name, found, reading, words, licence)
+        else:
+            distinct = tuple(dict.fromkeys(in_words))
+            outcome = decide_words(name, distinct, reading, words, licence)
         if outcome is not CLEAN:
             results[row] = outcome
     return results

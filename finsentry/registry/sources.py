@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import logging
+import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -228,13 +229,13 @@ def parse_csv_block(
 
     `columns` names the canonical columns to keep (None: every mapped one).
     """
-    data = block.read()
+    data = _block_data(block)
     if columns is not None:
         kept = {c: p for c, p in info.positions.items() if c in columns}
         info = replace(info, positions=kept)
     text = _utf8_block(data, info)
     if text is None:
-        return _parse_block_slowly(data, block.first_line, info)
+        return _parse_block_slowly(bytes(data), block.first_line, info)
 
     invalid: list[str] = []
 
@@ -248,11 +249,7 @@ def parse_csv_block(
     try:
         table = pv.read_csv(
             pa.BufferReader(text),
-            # A worker process per core sets pyarrow to one thread: then the
-            # thread pool only adds overhead.
-            read_options=pv.ReadOptions(
-                column_names=names, use_threads=pa.cpu_count() > 1
-            ),
+            read_options=_read_options(names, len(text)),
             parse_options=pv.ParseOptions(
                 delimiter=info.delimiter,
                 newlines_in_values=quoted,
@@ -267,7 +264,7 @@ def parse_csv_block(
         )
     except pa.ArrowInvalid:
         # Invalid UTF-8 somewhere in the block: find and refuse those lines.
-        return _parse_block_slowly(data, block.first_line, info)
+        return _parse_block_slowly(bytes(data), block.first_line, info)
     columns = {canon: table.column(col) for canon, col in wanted.items()}
 
     # Without a quote character no field can hold a newline.
@@ -278,22 +275,58 @@ def parse_csv_block(
     physical = rows + int(extra_newlines.sum())
     newlines = block.newlines
     if newlines is None:
-        newlines = text.count(b"\n")
-    if invalid or physical != newlines + (not text.endswith(b"\n")):
+        newlines = bytes(text).count(b"\n")
+    if invalid or physical != newlines + (text[-1:] != b"\n"):
         # Blank lines, short rows or stray quotes: the exact reader finds each line.
-        return _parse_block_slowly(data, block.first_line, info)
+        return _parse_block_slowly(bytes(data), block.first_line, info)
 
     offsets = np.concatenate(([0], np.cumsum(extra_newlines)[:-1]))
     lines = block.first_line + np.arange(rows, dtype=np.int64) + offsets
     return RawBatch(lines, columns)
 
 
-def _utf8_block(data: bytes, info: SourceInfo) -> bytes | None:
+# Each process reads its blocks into one buffer: a fresh 16 MB object per
+# block costs a page fault per few pages, more than reading the bytes.
+_reading = threading.local()
+
+
+def _block_data(block: CsvBlock) -> bytes | memoryview:
+    """Return a block's bytes, as a view of this thread's buffer when it fits.
+
+    The view is valid until the next block is read: callers keep nothing that
+    points into it (pyarrow's CSV reader copies every value out).
+    """
+    size = block.stop - block.start
+    if block.newlines is None or block.quoted is None or size > 2 * BLOCK_BYTES:
+        return block.read()
+    buffer = getattr(_reading, "buffer", None)
+    if buffer is None or len(buffer) < size:
+        buffer = _reading.buffer = bytearray(max(size, BLOCK_BYTES))
+    view = memoryview(buffer)[:size]
+    with open(block.path, "rb", buffering=0) as handle:
+        _read_into(handle, block.start, view)
+    return view
+
+
+def _read_options(names: list[str], size: int) -> pv.ReadOptions:
+    """Return how pyarrow reads a block of `size` bytes with these column names."""
+    if pa.cpu_count() > 1:
+        return pv.ReadOptions(column_names=names, use_threads=True)
+    # A worker process per core sets pyarrow to one thread: then one chunk
+    # per column for the whole block spares later steps joining the chunks,
+    # which would copy the largest columns.
+    block_size = min(size + 1, 1 << 30)
+    return pv.ReadOptions(column_names=names, use_threads=False, block_size=block_size)
+
+
+def _utf8_block(
+    data: bytes | memoryview, info: SourceInfo
+) -> bytes | memoryview | None:
     """Return a block as UTF-8 bytes (pyarrow checks them), None if undecodable."""
     if info.encoding == "utf-8":
         return data
     try:
-        return data.decode(info.encoding).encode("utf-8")
+        return str(data, info.encoding).encode("utf-8")
     except UnicodeDecodeError:
         return None
 

@@ -197,6 +197,8 @@ def _lookup_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 _CHARSET_VALUE, _ORG_VALUE, _ALLOWED_PAIR = _lookup_tables()
+_CHARSET_VALUE_U8 = _CHARSET_VALUE.astype(np.uint8)
+_ORG_VALUE_U8 = _ORG_VALUE.astype(np.uint8)
 # Org check value 0..10 -> expected byte: 10 is 'X' (GB 11714), 11 folds to 0.
 _ORG_CHECK_BYTE = np.frombuffer(b"0123456789X", dtype=np.uint8)
 _CHARSET_BYTES = np.frombuffer(CHARSET.encode(), dtype=np.uint8)
@@ -219,24 +221,23 @@ def _fixed_width_view(codes: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return right_length, flat.reshape(len(kept), CODE_LENGTH)
 
 
+_CHECK_WEIGHTS = np.array(CHECK_WEIGHTS[: CODE_LENGTH - 1], dtype=np.uint16)[:, None]
+_ORG_WEIGHT_COLUMN = np.array(ORG_WEIGHTS, dtype=np.uint16)[:, None]
+
+
 def _invalid_rows(chars: np.ndarray) -> np.ndarray:
     """Return True for each row of an (n, 18) byte matrix that is not a valid
-    code; works one column at a time so temporaries stay at n elements."""
-    columns = chars.T.copy()
+    code; works on the transposed matrix, one byte row per position."""
+    columns = np.ascontiguousarray(chars.T)
+    values = _CHARSET_VALUE_U8.take(columns)
     bad = ~_ALLOWED_PAIR[columns[0], columns[1]]
-    # uint16 suffices: the largest weighted sum is 30 * 30 * 17 = 15300.
-    total = np.zeros(len(chars), dtype=np.uint16)
-    org_total = np.zeros(len(chars), dtype=np.uint16)
-
-    for j in range(CODE_LENGTH - 1):
-        values = _CHARSET_VALUE[columns[j]]
-        limit = 10 if 2 <= j < 8 else len(CHARSET)
-        bad |= values >= limit
-        total += values * np.uint16(CHECK_WEIGHTS[j])
-        if 8 <= j < 16:
-            org_total += _ORG_VALUE[columns[j]] * np.uint16(ORG_WEIGHTS[j - 8])
-
-    bad |= _CHARSET_VALUE[columns[17]] >= len(CHARSET)
+    bad |= values[2:8].max(axis=0) >= 10
+    bad |= values.max(axis=0) >= len(CHARSET)
+    # uint16 suffices for valid rows: the largest weighted sum is
+    # 30 * 30 * 17 = 15300 (rows with an illegal byte are refused above).
+    total = (values[: CODE_LENGTH - 1] * _CHECK_WEIGHTS).sum(axis=0, dtype=np.uint16)
+    org_values = _ORG_VALUE_U8.take(columns[8:16])
+    org_total = (org_values * _ORG_WEIGHT_COLUMN).sum(axis=0, dtype=np.uint16)
     bad |= columns[16] != _ORG_CHECK_BYTE[(11 - org_total % 11) % 11]
     bad |= columns[17] != _CHARSET_BYTES[(31 - total % 31) % 31]
     return np.asarray(bad, dtype=bool)

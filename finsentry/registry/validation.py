@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from finsentry.registry import divisions, fields, uscc
+from finsentry.registry.distinct import Distinct, distinct
 from finsentry.registry.normalize import normalize_names
 from finsentry.registry.sources import RawBatch, Reject
 
@@ -241,6 +242,10 @@ def source_columns(columns: Collection[str] | None) -> set[str]:
     return needed
 
 
+# Source columns of few distinct values: trimmed and parsed once per value.
+_FEW = ("region", "established", "registered_capital", "status")
+
+
 def validate_batch(raw: RawBatch, columns: Collection[str] | None = None) -> ValidBatch:
     """Return the accepted rows of a raw batch, normalised, with rejects, warnings.
 
@@ -251,12 +256,19 @@ def validate_batch(raw: RawBatch, columns: Collection[str] | None = None) -> Val
     rejects = list(raw.rejects)
     wanted = OUTPUT_COLUMNS if columns is None else (*columns, *SCREENED)
     empty = pa.repeat(pa.scalar("", type=pa.string()), count)
-    col = {}
+    col: dict[str, pa.Array] = {}
+    few: dict[str, Distinct] = {}
     for name in source_columns(columns):
         values = raw.columns.get(name, empty)
-        # The scope is kept as registered (hit offsets point into it);
-        # trimming the largest column would copy it for nothing.
-        col[name] = values if name == "scope" else pc.utf8_trim_whitespace(values)
+        coded = distinct(values) if name in _FEW else None
+        if coded is not None:
+            few[name] = coded
+        elif name == "scope":
+            # The scope is kept as registered (hit offsets point into it);
+            # trimming the largest column would copy it for nothing.
+            col[name] = values
+        else:
+            col[name] = pc.utf8_trim_whitespace(values)
     lines = raw.lines
     bad = np.zeros(count, dtype=bool)
 
@@ -275,19 +287,16 @@ def validate_batch(raw: RawBatch, columns: Collection[str] | None = None) -> Val
         )
     bad |= name_empty
 
-    parsed: dict[str, pa.Array] = {}
+    parsed: dict[str, Callable[[], pa.Array]] = {}
     for column, parser, kind in _PARSED:
-        if parser is _date_text:
-            values, failed = _dates(col[column])
-        else:
-            values, failed = _map_distinct(col[column], parser)
-        parsed[column] = values
+        made, failed, value_at = _parse_column(col.get(column), few.get(column), parser)
+        parsed[column] = made
         for i in np.flatnonzero(failed & ~bad):
-            reason = f"{failed_reason(parser, col[column][int(i)].as_py())}"
+            reason = failed_reason(parser, value_at(int(i)))
             rejects.append(Reject(int(lines[i]), codes[int(i)].as_py(), kind, reason))
         bad |= failed
 
-    region = _region_codes(codes, col["region"])
+    region = _region_codes(codes, col.get("region"), few.get("region"))
     placed, unknown = _placement(region)
     scope_empty = _empty(col["scope"])
     warned_rows = unknown | scope_empty
@@ -299,19 +308,19 @@ def validate_batch(raw: RawBatch, columns: Collection[str] | None = None) -> Val
         "name_normalized": lambda: normalize_names(col["name"]),
         "scope": lambda: col["scope"],
         "region_code": lambda: region,
-        "city_code": lambda: placed["city"],
-        "county_code": lambda: placed["county"],
-        "established": lambda: parsed["established"],
-        "capital_wan": lambda: pc.struct_field(capital, "amount"),
+        "city_code": lambda: placed["city"](),
+        "county_code": lambda: placed["county"](),
+        "established": parsed["established"],
+        "capital_wan": lambda: pc.struct_field(capital(), "amount"),
         "capital_currency": lambda: pc.fill_null(
-            pc.struct_field(capital, "currency"), ""
+            pc.struct_field(capital(), "currency"), ""
         ),
         "legal_rep": lambda: col["legal_rep"],
         "address": lambda: col["address"],
         "phone": lambda: col["phone"],
         "website": lambda: _websites(col["website"]),
-        "status": lambda: parsed["status"],
-        "warnings": lambda: _warnings(placed["note"], scope_empty),
+        "status": parsed["status"],
+        "warnings": lambda: _warnings(placed["note"](), scope_empty),
     }
     table = pa.table({c: made[c]() for c in OUTPUT_COLUMNS if c in wanted})
     if bad.any():
@@ -319,6 +328,30 @@ def validate_batch(raw: RawBatch, columns: Collection[str] | None = None) -> Val
     rejects.sort(key=lambda r: r.line)
     warned = int(np.count_nonzero(warned_rows & ~bad))
     return ValidBatch(table, rejects, warned)
+
+
+def _parse_column(
+    values: pa.Array | None, coded: Distinct | None, parser: Callable[[str], Any]
+) -> tuple[Callable[[], pa.Array], np.ndarray, Callable[[int], str]]:
+    """Parse a column; return a maker of its parsed values, its failure mask and
+    a getter of a row's trimmed text. `coded` is the column as distinct values,
+    `values` the trimmed column when it has none (it holds nulls)."""
+    if coded is None:
+        assert values is not None
+        whole, failed = _parse_values(values, parser)
+        return lambda: whole, failed, lambda row: values[row].as_py()
+    mapped, failed_values = _parse_values(coded.values, parser)
+    # Only a caller that keeps the column pays for spreading it to the rows.
+    spread = functools.cache(lambda: mapped.take(pa.array(coded.indices)))
+    return spread, coded.per_row(failed_values), coded.value
+
+
+def _parse_values(
+    values: pa.Array, parser: Callable[[str], Any]
+) -> tuple[pa.Array, np.ndarray]:
+    if parser is _date_text:
+        return _dates(values)
+    return _map_distinct(values, parser)
 
 
 def _clean_codes(raw: pa.Array) -> pa.Array:
@@ -439,8 +472,10 @@ def _map_distinct(
     return mapped, failed
 
 
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+# Byte positions of the digits in YYYY-MM-DD, and their place values.
+_DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
+_DATE_PLACES = np.array([10**7, 10**6, 10**5, 10**4, 1000, 100, 10, 1])
 
 
 def _dates(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
@@ -450,30 +485,48 @@ def _dates(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
     lies between 1900-01-01 and today is already its own ISO text. Every
     other value, refused ones included, goes through the parser.
     """
-    iso = pc.fill_null(pc.match_substring_regex(values, _ISO_DATE), False)
-    plain = iso.to_numpy(zero_copy_only=False)
-    rows = np.flatnonzero(plain)
-    if not len(rows):
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    plain = _plain_iso_dates(values)
+    if not plain.any():
         return _map_distinct(values, _date_text)
-
-    texts = values.take(pa.array(rows))
-    year, month, day = (
-        pc.cast(pc.utf8_slice_codeunits(texts, a, b), pa.int64()).to_numpy()
-        for a, b in ((0, 4), (5, 7), (8, 10))
-    )
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_days = _MONTH_DAYS[month.clip(0, 12)] + ((month == 2) & leap)
-    today = dt.date.today()
-    stamp = year * 10000 + month * 100 + day
-    good = (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
-    good &= (year >= 1900) & (
-        stamp <= today.year * 10000 + today.month * 100 + today.day
-    )
-    plain[rows[~good]] = False
-
     mask = pa.array(plain)
     rest, failed = _map_distinct(pc.if_else(mask, "", values), _date_text)
     return pc.if_else(mask, values, rest), failed
+
+
+def _plain_iso_dates(values: pa.Array) -> np.ndarray:
+    """Return a mask of the values that are YYYY-MM-DD dates from 1900 to today.
+
+    Read as a matrix of the ten-byte values' bytes: the same as matching
+    `^\\d{4}-\\d{2}-\\d{2}$` (ASCII digits) and checking the date exists.
+    """
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offsets = np.frombuffer(values.buffers()[1], dtype=width)
+    offsets = offsets[values.offset : values.offset + len(values) + 1].astype(np.intp)
+    ten = np.diff(offsets) == 10
+    if values.null_count:
+        ten &= values.is_valid().to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(ten)
+    plain = np.zeros(len(values), dtype=bool)
+    if not len(rows):
+        return plain
+    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)
+    chars = data[offsets[rows][:, None] + np.arange(10)]
+    digits = chars[:, _DATE_DIGITS].astype(np.int64) - ord("0")
+    shaped = (digits >= 0).all(axis=1) & (digits <= 9).all(axis=1)
+    shaped &= (chars[:, 4] == ord("-")) & (chars[:, 7] == ord("-"))
+    stamp = digits @ _DATE_PLACES
+    year, month, day = stamp // 10000, stamp // 100 % 100, stamp % 100
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = _MONTH_DAYS[month.clip(0, 12)] + ((month == 2) & leap)
+    today = dt.date.today()
+    good = shaped & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+    good &= (year >= 1900) & (
+        stamp <= today.year * 10000 + today.month * 100 + today.day
+    )
+    plain[rows[good]] = True
+    return plain
 
 
 def _type_of(parser: Callable[[str], Any]) -> pa.DataType:
@@ -483,30 +536,53 @@ def _type_of(parser: Callable[[str], Any]) -> pa.DataType:
     raise KeyError(parser)
 
 
-def _region_codes(codes: pa.Array, region: pa.Array) -> pa.Array:
-    """Return the region column where it holds a six-digit code, else the code's."""
+def _region_codes(
+    codes: pa.Array, region: pa.Array | None, coded: Distinct | None = None
+) -> pa.Array:
+    """Return the region column where it holds a six-digit code, else the code's.
+
+    The region column comes trimmed (`region`) or as distinct values (`coded`).
+    """
     from_code = pc.utf8_slice_codeunits(codes, 2, 8)
-    given = pc.match_substring_regex(region, r"^\d{6}$")
-    return pc.if_else(given, region, from_code)
+    if coded is not None:
+        six_digits = pc.match_substring_regex(coded.values, r"^\d{6}$")
+        given = coded.per_row(six_digits.to_numpy(zero_copy_only=False))
+        if not given.any():
+            return from_code
+        return pc.if_else(pa.array(given), coded.column(), from_code)
+    assert region is not None
+    given_rows = pc.match_substring_regex(region, r"^\d{6}$")
+    return pc.if_else(given_rows, region, from_code)
 
 
-def _placement(region: pa.Array) -> tuple[dict[str, pa.Array], np.ndarray]:
-    """Return city and county codes and a note per region, and where it is unknown."""
-    distinct = pc.unique(region)
+@functools.lru_cache(maxsize=1 << 12)
+def _place(code: str) -> tuple[str, str, str]:
+    """Return the city, county and warning note of a region code."""
+    city, county = divisions.city_and_county(code)
+    known = divisions.lookup(code) is not None
+    note = "" if known else f"区划代码 {code} 不在国家区划代码表中"
+    return city or "", county or "", note
+
+
+def _placement(
+    region: pa.Array,
+) -> tuple[dict[str, Callable[[], pa.Array]], np.ndarray]:
+    """Return makers of city and county codes and a note per region, and where the
+    region is unknown."""
+    encoded = distinct(region, trim=False)
+    assert encoded is not None
     cities: list[str] = []
     counties: list[str] = []
     notes: list[str] = []
-    for code in distinct.to_pylist():
-        city, county = divisions.city_and_county(code)
-        cities.append(city or "")
-        counties.append(county or "")
-        known = divisions.lookup(code) is not None
-        notes.append("" if known else f"区划代码 {code} 不在国家区划代码表中")
-    index = pc.index_in(region, value_set=distinct)
-    placed = {
-        "city": pa.array(cities, type=pa.string()).take(index),
-        "county": pa.array(counties, type=pa.string()).take(index),
-        "note": pa.array(notes, type=pa.string()).take(index),
-    }
+    for code in encoded.values.to_pylist():
+        city, county, note = _place(code)
+        cities.append(city)
+        counties.append(county)
+        notes.append(note)
+
+    def spread(texts: list[str]) -> Callable[[], pa.Array]:
+        return lambda: pa.array(texts, type=pa.string()).take(pa.array(encoded.indices))
+
+    placed = {"city": spread(cities), "county": spread(counties), "note": spread(notes)}
     unknown = np.array([bool(n) for n in notes], dtype=bool)
-    return placed, unknown[index.to_numpy(zero_copy_only=False)]
+    return placed, encoded.per_row(unknown)

@@ -46,7 +46,7 @@ def test_reads_and_exports_of_firms_are_on_record(world: World) -> None:
     user = world.users[COUNTY]
 
     client.get(reverse("registry:firm", args=[world.yanji.uscc]))
-    client.get(reverse("registry:export_csv"), {"city": "2224"}).close()
+    b"".join(client.get(reverse("registry:export_csv"), {"city": "2224"}))
     client.get(reverse("registry:match"), {"q": "鑫融网贷"})
     client.get(reverse("patrol:snapshot", args=[world.yanji_shot.pk]))
 
@@ -175,7 +175,6 @@ def test_audit_exports_carry_the_exporter_and_time(world: World) -> None:
     ).decode("utf-8-sig")
     response = client.get(reverse("accounts:audit_export_xlsx"))
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    response.close()
     first = book.active["A1"].value
 
     assert csv_text.splitlines()[0].startswith("导出人：m-admin")

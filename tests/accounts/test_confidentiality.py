@@ -95,7 +95,6 @@ def test_yanji_exports_hold_no_changchun_firm(world: World) -> None:
     ).decode("utf-8-sig")
     xlsx = client.get(reverse("registry:export_xlsx"), {"include_all": "on"})
     book = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
-    xlsx.close()
     cells = " ".join(
         str(value) for row in book.active.iter_rows(values_only=True) for value in row
     )

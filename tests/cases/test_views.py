@@ -205,3 +205,13 @@ def test_case_and_task_pages_are_audited_reads(staff, cc_firm, clock) -> None:  
     login(staff.leader).get(reverse("cases:case", args=[case.pk]))
     entry = AuditEntry.objects.filter(action="case.view").get()
     assert entry.username == "leader" and entry.firm_uscc == cc_firm.uscc
+
+
+def test_admin_reads_cases_but_changes_nothing(staff, cc_firm, clock) -> None:  # noqa: ANN001
+    case = services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查")
+    client = login(staff.admin)
+    listing = client.get("/admin/cases/case/")
+    assert listing.status_code == 200 and cc_firm.name in listing.content.decode()
+    detail = client.get(f"/admin/cases/case/{case.pk}/change/")
+    assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
+    assert client.post(f"/admin/cases/case/{case.pk}/delete/").status_code == 403
