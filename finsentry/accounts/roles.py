@@ -111,6 +111,17 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "task.record": frozenset({Role.ADMIN, Role.LOCAL_OFFICER, Role.INSPECTOR}),
     "task.cancel": _CASE_WORKERS,
     "dossier.export": _CASE_WORKERS,
+    # Alerts (finsentry/alerts): reading follows the scope; handling an alert
+    # (verify, confirm, dismiss, hand to a case) is case work.
+    "alert.view": frozenset(Role),
+    "alert.handle": _CASE_WORKERS,
+    # Statistics and special reports (finsentry/stats).
+    "stats.view": frozenset(Role),
+    "stats.export": frozenset(Role) - {Role.INSPECTOR},
+    # The JSON API (finsentry/api): reading follows the same grants as the
+    # pages; submitting operating reports is the docking offices' work.
+    "api.token": frozenset(Role),
+    "docking.submit": frozenset({Role.ADMIN, Role.ANALYST, Role.DOMAIN_OFFICER}),
 }
 
 

@@ -50,6 +50,12 @@ ACTION_NOTES = {
     "task.record": "录入核查结果",
     "task.cancel": "撤销核查任务",
     "dossier.export": "导出档案（Word）与证据包",
+    "alert.view": "查看预警（限工作范围）",
+    "alert.handle": "处理预警：核查、确认、排除、移交案件",
+    "stats.view": "查看问题企业统计",
+    "stats.export": "导出专项报告（Word/Excel）",
+    "api.token": "申领数据接口令牌",
+    "docking.submit": "报送平台经营数据（文件或接口）",
 }
 
 # A sample region and domain for each kind of office, to compute its scope.

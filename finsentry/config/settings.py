@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "finsentry.risk",
     "finsentry.notices",
     "finsentry.cases",
+    "finsentry.alerts",
+    "finsentry.stats",
+    "finsentry.api",
     "finsentry.demo",
     "finsentry.reports",
 ]

@@ -13,5 +13,8 @@ urlpatterns = [
     path("notices/", include("finsentry.notices.urls")),
     path("docking/", include("finsentry.docking.urls")),
     path("account/", include("finsentry.accounts.urls")),
+    path("alerts/", include("finsentry.alerts.urls")),
+    path("stats/", include("finsentry.stats.urls")),
+    path("api/", include("finsentry.api.urls")),
     path("", include("finsentry.registry.urls")),
 ]

@@ -92,11 +92,14 @@ def all_rows() -> list[Row]:
     from tests.accounts.matrix import (
         accounts,
         admin,
+        alerts,
+        api,
         cases,
         docking,
         patrol,
         registry,
+        stats,
     )
 
-    tables = [accounts, admin, cases, docking, patrol, registry]
+    tables = [accounts, admin, alerts, api, cases, docking, patrol, registry, stats]
     return [row for table in tables for row in table.ROWS]
