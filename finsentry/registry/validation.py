@@ -289,8 +289,10 @@ def validate_batch(raw: RawBatch, columns: Collection[str] | None = None) -> Val
 
     parsed: dict[str, Callable[[], pa.Array]] = {}
     for column, parser, kind in _PARSED:
-        made, failed, value_at = _parse_column(col.get(column), few.get(column), parser)
-        parsed[column] = made
+        maker, failed, value_at = _parse_column(
+            col.get(column), few.get(column), parser
+        )
+        parsed[column] = maker
         for i in np.flatnonzero(failed & ~bad):
             reason = failed_reason(parser, value_at(int(i)))
             rejects.append(Reject(int(lines[i]), codes[int(i)].as_py(), kind, reason))
@@ -512,7 +514,7 @@ def _plain_iso_dates(values: pa.Array) -> np.ndarray:
     if not len(rows):
         return plain
     data = np.frombuffer(values.buffers()[2], dtype=np.uint8)
-    chars = data[offsets[rows][:, None] + np.arange(10)]
+    chars = data[np.add.outer(offsets[rows], np.arange(10, dtype=np.intp))]
     digits = chars[:, _DATE_DIGITS].astype(np.int64) - ord("0")
     shaped = (digits >= 0).all(axis=1) & (digits <= 9).all(axis=1)
     shaped &= (chars[:, 4] == ord("-")) & (chars[:, 7] == ord("-"))

@@ -2,10 +2,4 @@
 
 from tests.accounts.matrix import PLACED, Row
 
-ROWS = [
-    Row(
-        "docking:platforms",
-        PLACED,
-        xfail="docking:platforms lists firms without accounts.scoping yet",
-    ),
-]
+ROWS = [Row("docking:platforms", PLACED)]
