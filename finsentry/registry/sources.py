@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import logging
+import sys
 import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
@@ -246,22 +247,24 @@ def parse_csv_block(
     names = [f"c{i}" for i in range(len(info.header))]
     wanted = {canon: names[pos] for canon, pos in info.positions.items()}
     quoted = b'"' in text if block.quoted is None else block.quoted
+    undecodable = _UndecodableRows()
     try:
-        table = pv.read_csv(
-            pa.BufferReader(text),
-            read_options=_read_options(names, len(text)),
-            parse_options=pv.ParseOptions(
-                delimiter=info.delimiter,
-                newlines_in_values=quoted,
-                invalid_row_handler=note_invalid,
-            ),
-            convert_options=pv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                include_columns=list(wanted.values()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        with undecodable:
+            table = pv.read_csv(
+                pa.BufferReader(text),
+                read_options=_read_options(names, len(text)),
+                parse_options=pv.ParseOptions(
+                    delimiter=info.delimiter,
+                    newlines_in_values=quoted,
+                    invalid_row_handler=note_invalid,
+                ),
+                convert_options=pv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    include_columns=list(wanted.values()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
     except pa.ArrowInvalid:
         # Invalid UTF-8 somewhere in the block: find and refuse those lines.
         return _parse_block_slowly(bytes(data), block.first_line, info)
@@ -276,13 +279,42 @@ def parse_csv_block(
     newlines = block.newlines
     if newlines is None:
         newlines = bytes(text).count(b"\n")
-    if invalid or physical != newlines + (text[-1:] != b"\n"):
+    mismatch = physical != newlines + (text[-1:] != b"\n")
+    if invalid or undecodable.seen or mismatch:
         # Blank lines, short rows or stray quotes: the exact reader finds each line.
         return _parse_block_slowly(bytes(data), block.first_line, info)
 
     offsets = np.concatenate(([0], np.cumsum(extra_newlines)[:-1]))
     lines = block.first_line + np.arange(rows, dtype=np.int64) + offsets
     return RawBatch(lines, columns)
+
+
+class _UndecodableRows:
+    """Notice the bad rows pyarrow could not hand to the invalid-row handler.
+
+    pyarrow decodes a bad row's text before calling the handler; a row cut in
+    the middle of a UTF-8 sequence (a truncated last line) makes that decode
+    fail inside pyarrow, which reports it as an "unraisable" exception and
+    goes on. Within this context such reports only mark the block, which the
+    exact reader then parses line by line; any other report is passed on.
+    """
+
+    def __init__(self) -> None:
+        self.seen = False
+        self._hook = sys.unraisablehook
+
+    def _note(self, report: Any) -> None:
+        if isinstance(report.exc_value, UnicodeDecodeError):
+            self.seen = True
+        else:
+            self._hook(report)
+
+    def __enter__(self) -> None:
+        self._hook = sys.unraisablehook
+        sys.unraisablehook = self._note
+
+    def __exit__(self, *exc: object) -> None:
+        sys.unraisablehook = self._hook
 
 
 # Each process reads its blocks into one buffer: a fresh 16 MB object per

@@ -175,6 +175,19 @@ def test_last_record_without_newline_and_blank_tail(tmp_path: Path) -> None:
     assert values["name"] == ["公司1", "公司2"]
 
 
+def test_file_cut_inside_a_character_rejects_its_last_line(tmp_path: Path) -> None:
+    # A copy cut short ends in the middle of a UTF-8 sequence, in a short row.
+    path = tmp_path / "r.csv"
+    rows = [",".join(firm_row(i, f"公司{i}", "餐饮")) for i in (1, 2)]
+    text = (",".join(HEADER) + "\n" + "\n".join(rows) + "\n").encode()
+    path.write_bytes(text + ",".join(firm_row(3, "丙公司", "餐饮")).encode()[:-40])
+
+    lines, _, rejects = read_all(path)
+
+    assert lines == [2, 3]
+    assert [r.line for r in rejects] == [4]
+
+
 def test_kept_columns_are_the_only_ones_parsed(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "r.csv", [firm_row(1, "甲公司", "餐饮")])
     info, items = open_source(path)
