@@ -23,7 +23,13 @@ from django.utils import timezone
 
 from finsentry.patrol.crawler.failures import DARK_KINDS
 from finsentry.patrol.crawler.hosts import host_key
-from finsentry.patrol.models import Observation, RoundSite, SiteEvent, Snapshot
+from finsentry.patrol.models import (
+    FetchFailure,
+    Observation,
+    RoundSite,
+    SiteEvent,
+    Snapshot,
+)
 
 WENT_DARK = SiteEvent.Kind.WENT_DARK.value
 BACK_ONLINE = SiteEvent.Kind.BACK_ONLINE.value
@@ -42,6 +48,7 @@ class SeenFinding:
     id: int
     code: str
     summary: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,13 +57,16 @@ class RoundView:
 
     `root_failure` is the home page's failure kind ("" when it was read);
     `final_host` the host key the home page ended on; `pages` maps each
-    stored URL to the SHA-256 of its text; `findings` maps fingerprints.
+    stored URL to the SHA-256 of its text; `findings` maps fingerprints;
+    `failed` holds the URLs whose fetch failed in this round: a page that
+    failed is not known to be gone, nor are the claims seen on it.
     """
 
     root_failure: str = ""
     final_host: str = ""
     pages: Mapping[str, str] = field(default_factory=dict)
     findings: Mapping[str, SeenFinding] = field(default_factory=dict)
+    failed: frozenset[str] = frozenset()
 
     @property
     def readable(self) -> bool:
@@ -104,7 +114,7 @@ def compare(
 
 def _page_changes(before: RoundView, after: RoundView) -> list[Change]:
     added = sorted(after.pages.keys() - before.pages.keys())
-    removed = sorted(before.pages.keys() - after.pages.keys())
+    removed = sorted(before.pages.keys() - after.pages.keys() - after.failed)
     both = before.pages.keys() & after.pages.keys()
     changed = sorted(u for u in both if before.pages[u] != after.pages[u])
     if not (added or removed or changed):
@@ -128,6 +138,8 @@ def _finding_changes(before: RoundView, after: RoundView) -> list[Change]:
     ):
         for key in sorted(source.keys() - other.keys()):
             seen = source[key]
+            if kind == FINDING_VANISHED and seen.url in after.failed:
+                continue
             detail = {"finding": seen.id, "code": seen.code, "summary": seen.summary}
             found.append(Change(kind, detail))
     return found
@@ -193,12 +205,18 @@ def _views(wanted: set[tuple[int, int]]) -> dict[tuple[int, int], RoundView]:
 
     findings: dict[tuple[int, int], dict[str, SeenFinding]] = defaultdict(dict)
     seen = Observation.objects.filter(site_id__in=site_ids, round_id__in=round_ids)
-    for site_id, rid, fid, key, code, summary in seen.values_list(
+    for site_id, rid, fid, key, code, summary, url in seen.values_list(
         "site_id", "round_id", "finding_id", "finding__fingerprint",
-        "finding__code", "finding__summary",
+        "finding__code", "finding__summary", "snapshot__url",
     ):  # fmt: skip
         if (site_id, rid) in wanted:
-            findings[(site_id, rid)][key] = SeenFinding(fid, code, summary)
+            findings[(site_id, rid)][key] = SeenFinding(fid, code, summary, url)
+
+    failed: dict[tuple[int, int], set[str]] = defaultdict(set)
+    failures = FetchFailure.objects.filter(site_id__in=site_ids, round_id__in=round_ids)
+    for site_id, rid, url in failures.values_list("site_id", "round_id", "url"):
+        if (site_id, rid) in wanted:
+            failed[(site_id, rid)].add(url)
 
     ends = RoundSite.objects.filter(site_id__in=site_ids, round_id__in=round_ids)
     views = {}
@@ -211,5 +229,6 @@ def _views(wanted: set[tuple[int, int]]) -> dict[tuple[int, int], RoundView]:
                 final_host=host_key(final_url) if final_url else "",
                 pages=pages[(site_id, rid)],
                 findings=findings[(site_id, rid)],
+                failed=frozenset(failed[(site_id, rid)]),
             )
     return views

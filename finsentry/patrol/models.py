@@ -180,7 +180,11 @@ class Snapshot(models.Model):
         verbose_name = "页面快照"
         verbose_name_plural = "页面快照"
         constraints = [
-            models.UniqueConstraint(fields=["round", "url"], name="snapshot_once")
+            # Per site: a site that redirects into another watched site reads
+            # the same URLs, and each site's crawl keeps its own evidence.
+            models.UniqueConstraint(
+                fields=["round", "site", "url"], name="snapshot_once_per_site"
+            )
         ]
         indexes = [
             models.Index(fields=["site", "round"]),

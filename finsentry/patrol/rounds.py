@@ -24,8 +24,8 @@ from finsentry.patrol.crawler.failures import OTHER
 from finsentry.patrol.crawler.hosts import BadSiteAddress, site_url
 from finsentry.patrol.crawler.limits import CrawlLimits
 from finsentry.patrol.models import PatrolRound, RoundSite, Site
+from finsentry.patrol.services import follow_link
 from finsentry.registry.models import Firm
-from finsentry.rules.models import Finding
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -155,7 +155,7 @@ def _create_new(pending: dict[str, Site]) -> int:
 
 
 def link_by_hand(site: Site, firm: Firm, user: User) -> None:
-    """Link a site to a firm by hand; its patrol findings move to that firm."""
+    """Link a site to a firm by hand; its patrol findings and events follow."""
     site.firm = firm
     site.link_method = Site.LinkMethod.MANUAL
     site.link_evidence = {
@@ -164,9 +164,7 @@ def link_by_hand(site: Site, firm: Firm, user: User) -> None:
     }
     with transaction.atomic():
         site.save(update_fields=["firm", "link_method", "link_evidence"])
-        Finding.objects.filter(source="patrol", observations__site=site).exclude(
-            firm=firm
-        ).update(firm=firm)
+        follow_link(site)
 
 
 def start_round(

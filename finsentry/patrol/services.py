@@ -23,7 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from finsentry.patrol.crawler.failures import DARK_KINDS, OTHER, ROBOTS
@@ -40,6 +40,7 @@ from finsentry.patrol.models import (
     PatrolRound,
     RoundSite,
     Site,
+    SiteEvent,
     Snapshot,
 )
 from finsentry.rules.catalogue import catalogue
@@ -364,11 +365,7 @@ def finish_site(
     site.last_crawled_at = finished
     with transaction.atomic():
         site.save(update_fields=["status", "last_round", "last_crawled_at"])
-        if site.firm_id is not None:
-            # Findings made before the site was linked follow it to its firm.
-            Finding.objects.filter(
-                firm__isnull=True, source=SOURCE, observations__site=site
-            ).update(firm_id=site.firm_id)
+        follow_link(site)
         RoundSite.objects.filter(round_id=round_id, site_id=site.pk).update(
             state=RoundSite.State.DONE,
             root_failure=summary.root_failure,
@@ -377,6 +374,22 @@ def finish_site(
             finished_at=finished,
         )
         PatrolRound.objects.filter(pk=round_id).update(sites_done=F("sites_done") + 1)
+
+
+def follow_link(site: Site) -> None:
+    """Move the site's patrol findings and events to the firm it is linked to now.
+
+    Findings made before the site was linked, or while it was linked to
+    another firm, belong on the dossier of the firm that runs the site; a
+    site whose link was dropped (now ambiguous) takes them back to the
+    unlinked queue. Call inside the transaction that saves the link.
+    """
+    firm = site.firm_id
+    elsewhere = Q(firm__isnull=False) if firm is None else ~Q(firm_id=firm)
+    Finding.objects.filter(elsewhere, source=SOURCE, observations__site=site).update(
+        firm_id=firm
+    )
+    SiteEvent.objects.filter(elsewhere, site=site).update(firm_id=firm)
 
 
 def _link(site: Site, facts: Sequence[PageFacts]) -> None:

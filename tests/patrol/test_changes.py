@@ -127,6 +127,23 @@ def test_dark_site_reports_no_vanished_claims() -> None:
     assert kinds(compare(HOST, READ, RoundView(root_failure="dns"))) == [WENT_DARK]
 
 
+def test_a_page_that_failed_this_round_is_not_gone() -> None:
+    # /about timed out this time: neither it nor the claim seen on it is gone.
+    before = RoundView(
+        final_host=HOST,
+        pages=READ.pages,
+        findings={"f1": CLAIM, "f2": SeenFinding(2, "MKT-01", "年化18%", "/about")},
+    )
+    later = RoundView(
+        final_host=HOST,
+        pages={"/": "a"},
+        findings={"f1": CLAIM},
+        failed=frozenset({"/about"}),
+    )
+
+    assert compare(HOST, before, later) == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_rounds_record_events_when_sites_vanish_change_and_move(
     data_dir: Path,

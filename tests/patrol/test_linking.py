@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,12 +18,15 @@ from finsentry.patrol.linking import (
     site_wide,
     website_index,
 )
-from finsentry.patrol.models import IcpFiling, Site
+from finsentry.patrol.models import IcpFiling, Observation, Site, SiteEvent
+from finsentry.patrol.services import follow_link
 from finsentry.registry import services
 from finsentry.registry.matching import NameMatch
 from finsentry.registry.models import Firm
 from finsentry.registry.normalize import normalize_name
 from finsentry.registry.uscc import make_code
+from finsentry.rules.models import Finding
+from tests.accounts.matrix.world import AT, build_world
 
 A = make_code("91", "220104", "MA000001")
 B = make_code("91", "220104", "MA000002")
@@ -385,3 +389,47 @@ def test_site_that_drops_its_credit_code_keeps_its_earlier_link(
 
     watched.refresh_from_db()
     assert (watched.firm, watched.link_method) == (firm, "uscc")
+
+
+@pytest.mark.django_db
+def test_findings_and_events_follow_a_relinked_site(
+    tmp_path: Path, settings: Any
+) -> None:
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    world = build_world()
+    site = world.yanji_site
+    claim = Finding.objects.create(
+        firm=world.yanji,
+        code="P2P-05",
+        domain="p2p",
+        source="patrol",
+        summary="承诺保本保息",
+        fingerprint="relink-test",
+        first_seen=AT,
+        last_seen=AT,
+    )
+    Observation.objects.create(
+        finding=claim,
+        site=site,
+        round=world.patrol_round,
+        snapshot=world.yanji_shot,
+        start=0,
+        end=4,
+    )
+
+    site.firm = world.changchun
+    site.save()
+    follow_link(site)
+
+    claim.refresh_from_db()
+    assert claim.firm_id == world.changchun.pk
+    assert set(SiteEvent.objects.filter(site=site).values_list("firm", flat=True)) == {
+        world.changchun.pk
+    }
+    # A link dropped as ambiguous sends them back to the unlinked queue.
+    site.firm = None
+    site.save()
+    follow_link(site)
+    claim.refresh_from_db()
+    assert claim.firm_id is None
+    assert not SiteEvent.objects.filter(site=site, firm__isnull=False).exists()

@@ -101,6 +101,11 @@ def test_limits_read_from_the_environment() -> None:
         CrawlLimits.from_env({"FINSENTRY_PATROL_RETRIES": "many"})
     with pytest.raises(ValueError, match="main_text"):
         CrawlLimits.from_env({"FINSENTRY_PATROL_MAIN_TEXT": "some"})
+    # A typo is refused, not read as "no".
+    with pytest.raises(ValueError, match="FINSENTRY_PATROL_OBEY_ROBOTS"):
+        CrawlLimits.from_env({"FINSENTRY_PATROL_OBEY_ROBOTS": "ture"})
+    with pytest.raises(ValueError, match="FINSENTRY_PATROL_DOWNLOAD_DELAY"):
+        CrawlLimits.from_env({"FINSENTRY_PATROL_DOWNLOAD_DELAY": "-1"})
 
 
 def test_sites_are_dealt_into_chunks() -> None:

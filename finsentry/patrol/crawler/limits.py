@@ -92,14 +92,23 @@ def _parse(raw: str, kind: object, name: str) -> Any:
     text = raw.strip()
     try:
         if kind in (bool, "bool"):
-            return text.lower() in {"1", "true", "yes", "on"}
-        if kind in (int, "int"):
-            return int(text)
+            # A typo must not switch robots.txt off for every site.
+            if text.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if text.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError("not a yes/no value")
         if kind in (str, "str"):
             return text
-        return float(text)
+        number = int(text) if kind in (int, "int") else float(text)
+        if number < 0:
+            raise ValueError("negative")
+        return number
     except ValueError as exc:
-        raise ValueError(f"FINSENTRY_PATROL_{name.upper()}={raw!r}") from exc
+        raise ValueError(
+            f"FINSENTRY_PATROL_{name.upper()}={raw!r} 无效"
+            "（应为 1/0、true/false 或非负数）"
+        ) from exc
 
 
 def scrapy_settings(limits: CrawlLimits) -> dict[str, Any]:
