@@ -10,6 +10,8 @@ from finsentry.risk.errors import RiskError
 from finsentry.risk.platform_scores import score_report_file
 from finsentry.risk.weights import packaged_weights, parse_weights
 
+SHOWN_REJECTS = 10
+
 
 class Command(BaseCommand):
     help = "按平台月度运营数据逐月评分（不需要数据库），输出 platform,month,score,level"
@@ -45,3 +47,11 @@ class Command(BaseCommand):
             f"评分完成（权重版本 {weights.version}）：接收 {read.table.num_rows} 行，"
             f"拒收 {read.rejected_rows} 行；结果见 {options['out']}"
         )
+        if read.rejects and not options["rejects"]:
+            # Without a rejects file the refusals are named here, the first few.
+            for reject in read.rejects[:SHOWN_REJECTS]:
+                where = f"{options['file']} 第 {reject.line} 行"
+                column = f" {reject.column}" if reject.column else ""
+                self.stderr.write(f"拒收：{where}{column}：{reject.reason}")
+            if len(read.rejects) > SHOWN_REJECTS:
+                self.stderr.write("更多拒收原因请用 --rejects 写入文件")
