@@ -117,10 +117,10 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "alert.handle": _CASE_WORKERS,
     # Statistics and special reports (finsentry/stats).
     "stats.view": frozenset(Role),
-    "stats.export": frozenset(Role) - {Role.INSPECTOR},
+    "stats.export": frozenset(Role) - {Role.INSPECTOR, Role.LEADER},
     # The JSON API (finsentry/api): reading follows the same grants as the
     # pages; submitting operating reports is the docking offices' work.
-    "api.token": frozenset(Role),
+    "api.token": frozenset(Role) - {Role.LEADER},
     "docking.submit": frozenset({Role.ADMIN, Role.ANALYST, Role.DOMAIN_OFFICER}),
 }
 

@@ -7,3 +7,8 @@ class ApiConfig(AppConfig):
     name = "finsentry.api"
     label = "api"
     verbose_name = "数据接口"
+
+    def ready(self) -> None:
+        from finsentry.api import auditing
+
+        auditing.register_actions()

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "finsentry.alerts",
     "finsentry.stats",
     "finsentry.api",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "finsentry.demo",
     "finsentry.reports",
 ]
@@ -213,3 +216,25 @@ DEFAULT_FROM_EMAIL = os.environ.get("FINSENTRY_EMAIL_FROM", "finsentry@localhost
 NOTICE_EMAIL = bool(EMAIL_HOST)
 # The address of the staff interface, for links in e-mails (e.g. http://10.1.2.3).
 FINSENTRY_SITE_URL = os.environ.get("FINSENTRY_SITE_URL", "").rstrip("/")
+
+# The JSON API (finsentry/api, docs/api.md): tokens for other government
+# systems, the staff session for the browser; JSON only outside DEBUG.
+_API_RENDERERS = ["rest_framework.renderers.JSONRenderer"]
+if DEBUG:
+    _API_RENDERERS.append("rest_framework.renderers.BrowsableAPIRenderer")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": _API_RENDERERS,
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "finsentry.api.pagination.KeysetPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "finsentry.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("FINSENTRY_API_RATE", "600/minute"),
+    },
+}
