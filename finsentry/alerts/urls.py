@@ -1,6 +1,12 @@
 """URL names of the alerts pages, under the "alerts" namespace."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from finsentry.alerts import views
 
 app_name = "alerts"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.alert_list, name="list"),
+    path("<int:pk>/", views.alert_detail, name="alert"),
+    path("<int:pk>/<slug:step>/", views.alert_step, name="step"),
+]

@@ -5,7 +5,8 @@ workers started with `celery -A finsentry.config.celery worker`; without it
 settings make every task run in the calling process (task_always_eager).
 `celery -A finsentry.config.celery beat` runs the daily patrol at
 FINSENTRY_PATROL_DAILY_AT (local time, default 02:00) and the deadline
-reminders at FINSENTRY_REMINDERS_DAILY_AT (default 08:00).
+reminders at FINSENTRY_REMINDERS_DAILY_AT (default 08:00), and the alert
+sweep with escalation of overdue alerts every hour.
 """
 
 import os
@@ -17,7 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finsentry.config.settings")
 
 app = Celery("finsentry")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["finsentry.patrol", "finsentry.cases"])
+app.autodiscover_tasks(["finsentry.patrol", "finsentry.cases", "finsentry.alerts"])
 
 
 def daily_at(text: str) -> crontab:
@@ -31,7 +32,7 @@ def daily_at(text: str) -> crontab:
 
 
 def beat_schedule() -> dict[str, dict[str, object]]:
-    """Return the periodic tasks: the daily patrol round and deadline reminders."""
+    """Return the periodic tasks: patrol round, deadline reminders, alert sweep."""
     from django.conf import settings
 
     at = getattr(settings, "FINSENTRY_PATROL_DAILY_AT", "02:00")
@@ -43,6 +44,9 @@ def beat_schedule() -> dict[str, dict[str, object]]:
             "task": "cases.send_reminders",
             "schedule": daily_at(reminders_at),
         },
+        # Idempotent: raises what the jobs' own sweeps missed, escalates overdue
+        # alerts once per overdue period (alerts/escalation.py).
+        "alerts-hourly": {"task": "alerts.check_alerts", "schedule": crontab(minute=0)},
     }
 
 

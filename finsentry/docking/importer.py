@@ -212,6 +212,10 @@ def _finish(run: ReportImport) -> ReportImport:
     )
     started = run.started  # type: ignore[attr-defined]
     run.refresh_from_db()
+    # BIG-01 is reported at once (plan 四(二)4): sweep the firms just reported.
+    from finsentry.alerts.raising import after_report_import, sweep_after
+
+    sweep_after("report import", lambda: after_report_import(run.pk))
     log.info(
         "report import finished run=%d read=%d inserted=%d updated=%d "
         "unchanged=%d rejected=%d seconds=%.1f",

@@ -287,4 +287,9 @@ def finalise_round(
         unfinished,
         events,
     )
+    # Critical findings and BIG-01 signs seen on the web are alerted at once;
+    # imported here so that patrol never needs alerts to crawl.
+    from finsentry.alerts.raising import after_patrol_round, sweep_after
+
+    sweep_after("patrol round", lambda: after_patrol_round(round_id))
     return PatrolRound.objects.get(pk=round_id)

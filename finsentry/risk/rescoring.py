@@ -293,4 +293,8 @@ def rescore_all(weights: Weights) -> Rescore:
         changes,
         time.perf_counter() - started,
     )
+    # Level changes become alerts now; imported here so risk never needs alerts.
+    from finsentry.alerts.raising import sweep, sweep_after
+
+    sweep_after("rescore", sweep)
     return run

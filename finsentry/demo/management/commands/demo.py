@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from finsentry.accounts.demo_staff import DEMO_PASSWORD, ensure_demo_staff
+from finsentry.alerts.demo import load_demo_alerts
 from finsentry.cases.demo import plant_cases
 from finsentry.demo.generator import generate_firms, licence_list, write_registry_csv
 from finsentry.demo.platforms import PlatformTruth, write_platform_files
@@ -50,6 +51,7 @@ class Command(BaseCommand):
 
         logins = ensure_demo_staff(DEMO_PASSWORD)
         plant_cases(self.stdout, DEMO_PASSWORD)
+        load_demo_alerts(self.stdout)
         flagged = Firm.objects.filter(flagged=True).count()
         self.stdout.write(
             f"演示省份就绪：企业 {Firm.objects.count()} 户，重点监管对象 {flagged} 户\n"
