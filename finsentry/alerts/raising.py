@@ -25,6 +25,7 @@ from finsentry.alerts.models import (
     Alert,
     AlertEvent,
     AlertTrigger,
+    Kind,
     State,
     SweepMark,
 )
@@ -117,6 +118,12 @@ def raise_alert(trigger: Trigger, rules: AlertPolicy | None = None) -> bool | No
         # joint office: the provincial office takes it.
         routed = _offices([PROVINCIAL_CODE])
 
+    # A big platform is the provincial office's to handle (四(二)4: reported to
+    # it at once); every other alert is worked by the nearest office.
+    in_charge = routed[0]
+    if trigger.kind == Kind.BIG01:
+        in_charge = next((o for o in routed if o.code == PROVINCIAL_CODE), in_charge)
+
     if alert is None:
         alert = Alert(
             firm=firm,
@@ -125,7 +132,7 @@ def raise_alert(trigger: Trigger, rules: AlertPolicy | None = None) -> bool | No
             kind=trigger.kind,
             title=trigger.text[:300],
             evidence=[trigger.item()],
-            office=routed[0],
+            office=in_charge,
         )
         _due(alert, rules)
         alert.save()

@@ -76,6 +76,7 @@ def test_big_platform_with_p2p05_alerts_the_province_on_docking_import(
     assert "借贷余额 20,000 万元" in alert.title and "P2P-05" in alert.title
     codes = set(alert.offices.values_list("code", flat=True))
     assert codes == {"province", "domain-p2p", "city-2224", "county-222401"}
+    assert alert.office.code == "province"
     assert Notice.objects.filter(recipient=staff.analyst, kind="alert").count() == 1
 
 
