@@ -120,7 +120,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "stats.export": frozenset(Role) - {Role.INSPECTOR, Role.LEADER},
     # The JSON API (finsentry/api): reading follows the same grants as the
     # pages; submitting operating reports is the docking offices' work.
-    "api.token": frozenset(Role) - {Role.LEADER},
+    # A token carries its holder's grants and nothing more: a leader's reads.
+    "api.token": frozenset(Role),
     "docking.submit": frozenset({Role.ADMIN, Role.ANALYST, Role.DOMAIN_OFFICER}),
 }
 

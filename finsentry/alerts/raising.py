@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from finsentry.accounts.models import Office
 from finsentry.accounts.offices import PROVINCIAL_CODE
@@ -160,8 +161,12 @@ def raise_alert(trigger: Trigger, rules: AlertPolicy | None = None) -> bool | No
     added = [o for o in routed if o.pk not in known]
     alert.evidence = [*alert.evidence, trigger.item()]
     alert.level = higher(alert.level, trigger.level)
-    if alert.level != before and alert.due_at is not None:
-        _due(alert, rules)
+    limit = rules.time_limit(alert.state, alert.level)
+    if alert.level != before and alert.due_at is not None and limit is not None:
+        # A higher level shortens the time left to the new level's limit from
+        # now, never lengthens it, and never puts it in the past (an escalated
+        # alert keeps the period its escalation gave it).
+        alert.due_at = min(alert.due_at, timezone.now() + limit)
     alert.save(update_fields=["evidence", "level", "due_at"])
     alert.offices.add(*added)
     AlertEvent.objects.create(

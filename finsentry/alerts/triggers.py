@@ -8,6 +8,7 @@ Each trigger says why, in the words staff read, and cites its evidence.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -267,10 +268,23 @@ def big01_triggers(
             domain=names["BIG-01"].domain if "BIG-01" in names else "cross",
             level="critical",
             kind=Kind.BIG01,
-            key=f"big01:{firm_id}:{','.join(sorted(t for t, _ in tokens))}"[:200],
+            key=_big01_key(firm_id, sorted(t for t, _ in tokens)),
             text=f"BIG-01 重大平台立即报告 · {found.text}",
             findings=sign_ids,
             facts={**found.facts, "platform": pid, "size": size, "signs": found.signs},
             provincial=True,
             also_domains=tuple(sorted(domains - {"cross"})),
         )
+
+
+def _big01_key(firm_id: int, signs: list[str]) -> str:
+    """Return the trigger key of a firm's set of BIG-01 signs.
+
+    A long set is keyed by its digest: cutting it short would make a new sign
+    past the cut look like a combination already alerted.
+    """
+    key = f"big01:{firm_id}:{','.join(signs)}"
+    if len(key) <= 200:
+        return key
+    digest = hashlib.sha256(",".join(signs).encode()).hexdigest()
+    return f"big01:{firm_id}:sha256:{digest}"

@@ -184,6 +184,10 @@ def dismiss(user: User, alert: Alert, *, reason: str) -> Alert:
     if not reason.strip():
         raise PreconditionFailed("请填写排除预警的理由。")
     alert.dismissed_reason = reason
+    task = alert.task
+    if task is not None and task.is_open:
+        # Nothing is left to check: the inspector's task is withdrawn with it.
+        cases.cancel_task(user, task, f"预警 {alert.reference} 已排除：{reason}")
     _move(user, alert, step, reason)
     return alert
 

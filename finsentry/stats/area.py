@@ -56,4 +56,8 @@ def area_for(scope: Scope, domain: str = "", city: str = "", county: str = "") -
         raise OutsideScope("所选地区不在您的工作范围内。")
     if county and county[:4] != city:
         raise OutsideScope("所选县（市、区）不属于所选市（州）。")
+    if city and city not in {c.code[:4] for c in divisions.jilin_cities()}:
+        raise OutsideScope(f"未知的市（州）代码：{city}")
+    if county and county not in {c.code for c in divisions.counties_of(city)}:
+        raise OutsideScope(f"未知的县（市、区）代码：{county}")
     return Area(domain or scope.domain or None, city or None, county or None)

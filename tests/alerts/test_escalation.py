@@ -53,6 +53,15 @@ def test_overdue_alert_climbs_county_city_province_once_per_period(
     assert [e.detail["to"] for e in events] == ["city-2224", "province", "province"]
 
 
+def test_escalation_judges_by_the_time_it_is_given(staff, yanji_firm, clock) -> None:
+    critical_finding(yanji_firm)
+    sweep()
+    later = Alert.objects.get().due_at + timedelta(minutes=1)
+
+    assert escalate_overdue(now=later) == 1
+    assert Alert.objects.get().office.code == "city-2224"
+
+
 def test_the_time_limit_depends_on_state_and_level(staff, yanji_firm, clock) -> None:
     level_change(yanji_firm, "watch", "high", 30, 55)
     sweep()

@@ -87,6 +87,17 @@ def test_dismissal_needs_a_reason(staff, alert) -> None:
     assert alert.dismissed_reason == "系同名企业，已核实无关"
 
 
+def test_dismissing_while_verifying_withdraws_the_task(staff, alert) -> None:
+    task = _verify(staff.analyst, alert).task
+    assert task is not None
+
+    workflow.dismiss(staff.analyst, alert, reason="核查前已确认为同名企业")
+
+    task.refresh_from_db()
+    assert task.state == "cancelled"
+    assert "核查前已确认为同名企业" in task.cancelled_reason
+
+
 @pytest.mark.parametrize(
     ("state", "step"),
     [

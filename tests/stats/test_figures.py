@@ -137,3 +137,12 @@ def test_city_filter_within_the_province(world: World) -> None:
     shown = figures(area_for(EVERYTHING, domain="p2p", city="2201"), TODAY)
 
     assert (shown.total.watched, shown.total.problems) == (2, 1)
+
+
+def test_unknown_region_codes_are_refused_not_counted_as_empty() -> None:
+    assert area_for(EVERYTHING, city="2224", county="222401").county == "222401"
+    assert area_for(EVERYTHING, county="220171").city == "2201"
+    with pytest.raises(OutsideScope, match="2299"):
+        area_for(EVERYTHING, city="2299")
+    with pytest.raises(OutsideScope, match="222499"):
+        area_for(EVERYTHING, county="222499")
