@@ -172,6 +172,9 @@ def _county_label(code: str) -> str:
     division = divisions.lookup(code) if code else None
     if division is None:
         return UNKNOWN_PLACE
+    if division.province_code != "220000":
+        # A firm filed outside Jilin: its province says where (北京市朝阳区).
+        return divisions.full_name(code) or division.name
     return f"{division.city_name or ''}{division.name}"
 
 

@@ -5,6 +5,9 @@
   if (!node || typeof Chart === "undefined") { return; }
   var data = JSON.parse(node.textContent);
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  function shortLabel(label) {
+    return String(label).split("（")[0];
+  }
   function bars(canvasId, series, horizontal) {
     var canvas = document.getElementById(canvasId);
     if (!canvas) { return; }
@@ -17,7 +20,8 @@
     }
     new Chart(canvas, {
       type: "bar",
-      data: { labels: series.labels, datasets: sets },
+      // A bracketed gloss (跨领域（准入、资金…）) is for the table, not the axis.
+      data: { labels: series.labels.map(shortLabel), datasets: sets },
       options: {
         indexAxis: horizontal ? "y" : "x",
         maintainAspectRatio: false,
