@@ -85,11 +85,25 @@ def check(name: str, state: str, user: UserLike) -> Step:
     return step
 
 
+def may_handle(user: UserLike, alert: Alert) -> bool:
+    """Return whether the alert's firm and domain lie in `user`'s scope.
+
+    An office an alert was routed to for information (a domain office told
+    of a cross-domain BIG-01 alert) reads it; handling it, which opens tasks
+    and cases in its domain, takes the scope the case workflow asks for.
+    """
+    scope = scoping.scope_of(user)
+    firm = alert.firm
+    return scope.allows_region(firm.city_code, firm.county_code) and (
+        scope.allows_domain(alert.domain)
+    )
+
+
 def available(alert: Alert, user: UserLike) -> list[Step]:
     """Return the steps `user` may take on `alert` now, in table order."""
     role = scoping.role_of(user)
     granted = ACTIONS.get("alert.handle", frozenset())
-    if role is None or role not in granted:
+    if role is None or role not in granted or not may_handle(user, alert):
         return []
     return [s for s in STEPS.values() if alert.state in s.sources]
 
@@ -99,6 +113,10 @@ def _lock(user: UserLike, alert: Alert, name: str) -> tuple[Alert, Step]:
     step = check(name, locked.state, user)
     if not visible_alerts(user, Alert.objects.filter(pk=alert.pk)).exists():
         raise OutOfScope("该预警不在您的工作范围内，不能办理。")
+    if not may_handle(user, locked):
+        raise OutOfScope(
+            "该预警的领域超出您的工作范围：您可以查看，由承办机构或其上级办理。"
+        )
     return locked, step
 
 

@@ -7,10 +7,12 @@ import pytest
 from django.utils import timezone
 
 from finsentry.accounts.models import Office
-from finsentry.alerts import big01
+from finsentry.alerts import big01, workflow
 from finsentry.alerts.models import Alert, Kind
 from finsentry.alerts.policy import policy
 from finsentry.alerts.raising import after_patrol_round, sweep
+from finsentry.alerts.visibility import visible_alerts
+from finsentry.cases.errors import OutOfScope
 from finsentry.docking.models import Platform
 from finsentry.notices.models import Notice
 from finsentry.patrol.models import PatrolRound, RoundSite, Site
@@ -158,3 +160,19 @@ def test_a_fast_rising_operating_score_is_a_sign(staff, yanji_firm, clock) -> No
     alert = Alert.objects.get()
     assert "运营数据风险分 2026-04 至 2026-07 由 10 升至 41" in alert.title
     assert alert.finding_ids() == []
+
+
+def test_the_p2p_office_reads_a_big01_alert_but_the_province_handles_it(
+    staff, yanji_firm, clock
+) -> None:
+    import_big(yanji_firm)
+    alert = Alert.objects.get(firm=yanji_firm)
+
+    assert visible_alerts(staff.p2p_officer, Alert.objects.all()).count() == 1
+    assert workflow.available(alert, staff.p2p_officer) == []
+    with pytest.raises(OutOfScope, match="领域超出您的工作范围"):
+        workflow.dismiss(staff.p2p_officer, alert, reason="不属实")
+    assert [s.name for s in workflow.available(alert, staff.analyst)] == [
+        "verify",
+        "dismiss",
+    ]
