@@ -6,7 +6,8 @@ Builds (once) an SQLite database under bench/out/risk-sqlite: the demo
 registry imported and screened (REG-01 findings), then patrol, tip and
 opinion findings planted on a seeded sample of firms, then monthly reports
 of `--platforms` demo platforms imported through the docking importer. Then
-runs `finsentry rescore` three times and prints wall time and peak memory:
+runs `finsentry rescore` three times (each followed by its alert sweep, as
+the command does) and prints wall time and peak memory:
 the first scoring (every firm's row written), a repeat (nothing changed),
 and a scoring under a new weights version (every row's version rewritten).
 """
@@ -161,6 +162,16 @@ def main() -> None:
     connection.execute("DELETE FROM risk_weightsversion")
     connection.execute("DELETE FROM risk_levelchange")
     connection.execute("DELETE FROM risk_firmscore")
+    # Alerts start afresh too: the first scoring raises them (alerts/bulk.py).
+    for table in (
+        "notices_notice",
+        "alerts_alertevent",
+        "alerts_alerttrigger",
+        "alerts_alert_offices",
+        "alerts_alert",
+        "alerts_sweepmark",
+    ):
+        connection.execute(f"DELETE FROM {table}")
     connection.commit()
     counts = [
         connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from finsentry.accounts.models import Office
 from finsentry.accounts.offices import PROVINCIAL_CODE
 from finsentry.accounts.roles import Role
+from finsentry.alerts.bulk import raise_many
 from finsentry.alerts.models import (
     OPEN_STATES,
     Alert,
@@ -188,6 +189,10 @@ def raise_alert(trigger: Trigger, rules: AlertPolicy | None = None) -> bool | No
     return False
 
 
+# From this many triggers a sweep writes new alerts in bulk (bulk.py).
+BULK_FROM = 200
+
+
 def sweep(firm_ids: Iterable[int] | None = None) -> SweepResult:
     """Run all three triggers and return what they did; safe to run any time.
 
@@ -200,18 +205,23 @@ def sweep(firm_ids: Iterable[int] | None = None) -> SweepResult:
 
     watermark = mark("level_change")
     last = watermark.last_id
-    # TODO: raise one by one (~15 queries each); a first scoring of a 3-million
-    # registry that lifts tens of thousands of firms to "high" wants a bulk path.
+    triggers: list[Trigger] = []
     for trigger, change_id in level_triggers(rules):
         if trigger is not None:
-            _count(result, trigger, raise_alert(trigger, rules))
+            triggers.append(trigger)
         last = change_id
-    SweepMark.objects.filter(pk=watermark.pk).update(last_id=last)
+    triggers += finding_triggers(rules, wanted)
+    triggers += big01_triggers(rules, wanted)
 
-    for trigger in finding_triggers(rules, wanted):
-        _count(result, trigger, raise_alert(trigger, rules))
-    for trigger in big01_triggers(rules, wanted):
-        _count(result, trigger, raise_alert(trigger, rules))
+    def count(trigger: Trigger, outcome: bool | None) -> None:
+        _count(result, trigger, outcome)
+
+    if len(triggers) >= BULK_FROM:
+        raise_many(triggers, rules, raise_alert, count)
+    else:
+        for trigger in triggers:
+            count(trigger, raise_alert(trigger, rules))
+    SweepMark.objects.filter(pk=watermark.pk).update(last_id=last)
     log.info("alert sweep finished raised=%d merged=%d", result.raised, result.merged)
     return result
 
