@@ -7,6 +7,7 @@ streams in constant memory.
 
 import csv
 import io
+import itertools
 import json
 import logging
 import sys
@@ -99,6 +100,8 @@ class SourceInfo:
     header: list[str] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
     unknown_headers: list[str] = field(default_factory=list)
+    # The file line of the header: exports often put a title above it.
+    header_line: int = 1
 
 
 def source_kind(path: Path) -> str:
@@ -111,13 +114,34 @@ def source_kind(path: Path) -> str:
     return "csv"
 
 
+# How many lines from the top may hold the header: registration exports put a
+# title, an export date or a blank line above it.
+HEADER_SEARCH = 10
+
+
 def check_header(info: SourceInfo) -> None:
     """Raise SourceError when a required column is missing from the header."""
     missing = [c for c in REQUIRED if c not in info.positions]
     if missing:
         names = "、".join(f"{c}（{LABELS[c]}）" for c in missing)
         found = "、".join(info.header) or "无"
-        raise SourceError(info.path, f"缺少必需列 {names}；表头为：{found}", line=1)
+        raise SourceError(
+            info.path, f"缺少必需列 {names}；表头为：{found}", line=info.header_line
+        )
+
+
+def _is_header(cells: list[str]) -> bool:
+    positions, _ = map_header(cells)
+    return all(c in positions for c in REQUIRED)
+
+
+def _choose_header(candidates: list[list[str]]) -> int:
+    """Return the index of the first candidate row that names every required
+    column; the first row when none does (its error names what is missing)."""
+    for index, cells in enumerate(candidates):
+        if _is_header(cells):
+            return index
+    return 0
 
 
 def open_csv(path: Path) -> tuple[SourceInfo, Iterator[CsvBlock]]:
@@ -131,15 +155,26 @@ def open_csv(path: Path) -> tuple[SourceInfo, Iterator[CsvBlock]]:
         sample = handle.read(4 << 20)
         encoding, bom_length = detect_encoding(sample, str(path))
         handle.seek(bom_length)
-        header_text = handle.readline().decode(encoding, errors="replace")
-        body = handle.tell()
-    header_text = header_text.rstrip("\r\n")
-    delimiter = max([",", "\t", "|"], key=header_text.count)
-    header = next(csv.reader([header_text], delimiter=delimiter), [])
+        tops: list[tuple[str, int]] = []
+        for _ in range(HEADER_SEARCH):
+            raw = handle.readline()
+            tops.append((raw.decode(encoding, errors="replace"), handle.tell()))
+            if not raw:
+                break
+    rows = []
+    for text, _ in tops:
+        text = text.rstrip("\r\n")
+        delimiter = max([",", "\t", "|"], key=text.count)
+        rows.append((next(csv.reader([text], delimiter=delimiter), []), delimiter))
+    chosen = _choose_header([cells for cells, _ in rows])
+    header, delimiter = rows[chosen]
+    body = tops[chosen][1]
     positions, unknown = map_header(header)
-    info = SourceInfo(str(path), "csv", encoding, delimiter, header, positions, unknown)
+    info = SourceInfo(
+        str(path), "csv", encoding, delimiter, header, positions, unknown, chosen + 1
+    )
     check_header(info)
-    return info, _csv_blocks(path, body, encoding)
+    return info, _csv_blocks(path, body, encoding, chosen + 2)
 
 
 def _record_end(window: bytearray, data: np.ndarray, limit: int, quote: int) -> int:
@@ -168,7 +203,9 @@ def _record_end(window: bytearray, data: np.ndarray, limit: int, quote: int) -> 
 _BYTE_EXACT = ("utf-8", "gb18030")
 
 
-def _csv_blocks(path: Path, body: int, encoding: str) -> Iterator[CsvBlock]:
+def _csv_blocks(
+    path: Path, body: int, encoding: str, first_line: int = 2
+) -> Iterator[CsvBlock]:
     """Yield blocks of whole records; a record longer than a block grows the block.
 
     Only positions leave this process: the reader of a block reads it again
@@ -178,7 +215,7 @@ def _csv_blocks(path: Path, body: int, encoding: str) -> Iterator[CsvBlock]:
     """
     size = path.stat().st_size
     exact = encoding in _BYTE_EXACT
-    line, start, want = 2, body, BLOCK_BYTES
+    line, start, want = first_line, body, BLOCK_BYTES
     window = bytearray(want)
     newline = np.empty(want, dtype=bool)
     with path.open("rb", buffering=0) as handle:
@@ -441,14 +478,22 @@ def read_xlsx(path: Path) -> tuple[SourceInfo, Iterator[RawBatch]]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise SourceError(str(path), f"无法读取 Excel 文件：{exc}") from exc
     rows = book.worksheets[0].iter_rows(values_only=True)
-    header = [_cell_text(v) for v in next(rows, ())]
+    tops = [
+        [_cell_text(v) for v in row] for row in itertools.islice(rows, HEADER_SEARCH)
+    ]
+    chosen = _choose_header(tops) if tops else 0
+    header = tops[chosen] if tops else []
     positions, unknown = map_header(header)
-    info = SourceInfo(str(path), "xlsx", "xlsx", ",", header, positions, unknown)
+    info = SourceInfo(
+        str(path), "xlsx", "xlsx", ",", header, positions, unknown, chosen + 1
+    )
     check_header(info)
+    # Rows read while looking for the header, below it, are records too.
+    below = [tuple(cells) for cells in tops[chosen + 1 :]]
 
     def batches() -> Iterator[RawBatch]:
         buffer: list[tuple[int, tuple]] = []
-        for number, row in enumerate(rows, start=2):
+        for number, row in enumerate(itertools.chain(below, rows), start=chosen + 2):
             if row and any(v not in (None, "") for v in row):
                 buffer.append((number, row))
             if len(buffer) >= XLSX_BATCH_ROWS:

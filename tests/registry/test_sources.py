@@ -156,6 +156,47 @@ def test_xlsx_rows_carry_sheet_lines(tmp_path: Path) -> None:
     assert values["established"] == ["", "20160503"]
 
 
+def test_title_lines_above_the_header_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    rows = [",".join(firm_row(i, f"公司{i}", "餐饮")) for i in (1, 2)]
+    title = "吉林省市场主体登记信息（导出日期：2026-11-30）\n\n"
+    path.write_text(title + ",".join(HEADER) + "\n" + "\n".join(rows) + "\n")
+
+    info, _ = open_source(path)
+    lines, values, rejects = read_all(path)
+
+    assert info.header_line == 3
+    assert lines == [4, 5] and rejects == []
+    assert values["name"] == ["公司1", "公司2"]
+
+
+def test_xlsx_title_row_above_the_header(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["附件1：重点监管对象名单"])
+    sheet.append(["统一社会信用代码", "企业名称", "经营范围"])
+    sheet.append([code(1), "甲公司", "餐饮"])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+
+    lines, values, _ = read_all(path)
+
+    assert lines == [3]
+    assert values["name"] == ["甲公司"]
+
+
+def test_no_header_near_the_top_is_named_at_line_one(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("说明\n" * 12 + ",".join(HEADER) + "\n")
+
+    with pytest.raises(SourceError, match="缺少必需列") as caught:
+        open_source(path)
+
+    assert caught.value.line == 1
+
+
 def test_header_only_file_has_no_blocks(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "r.csv", [])
 
