@@ -7,7 +7,6 @@ UTF-8 with BOM, GBK/GB18030) and the same exact file lines for every record
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator, Mapping
@@ -18,22 +17,34 @@ import numpy as np
 import pyarrow as pa
 
 from finsentry.docking.columns import CANONICAL, LABELS, map_header, missing_columns
-from finsentry.registry.encoding import detect_encoding
 from finsentry.registry.errors import SourceError
-from finsentry.registry.sources import CsvBlock, RawBatch, SourceInfo, parse_csv_block
+from finsentry.registry.sources import (
+    CsvBlock,
+    RawBatch,
+    SourceInfo,
+    parse_csv_block,
+    read_csv_head,
+    read_sheet_head,
+)
 
 log = logging.getLogger(__name__)
 
 XLSX_BATCH_ROWS = 20_000
 
 
-def _check_header(path: str, header: list[str], positions: dict[str, int]) -> None:
+def _check_header(
+    path: str, header: list[str], positions: dict[str, int], line: int
+) -> None:
     """Raise SourceError naming the required columns a header lacks."""
     missing = missing_columns(positions)
     if missing:
         names = "、".join(f"{c}（{LABELS[c]}）" for c in missing)
         found = "、".join(header) or "无"
-        raise SourceError(path, f"缺少必需列 {names}；表头为：{found}", line=1)
+        raise SourceError(path, f"缺少必需列 {names}；表头为：{found}", line=line)
+
+
+def _is_header(cells: list[str]) -> bool:
+    return not missing_columns(map_header(cells)[0])
 
 
 def open_reports(path: Path) -> tuple[SourceInfo, Iterator[RawBatch]]:
@@ -47,31 +58,32 @@ def open_reports(path: Path) -> tuple[SourceInfo, Iterator[RawBatch]]:
 
 def _open_csv(path: Path) -> tuple[SourceInfo, Iterator[RawBatch]]:
     """Open a CSV report file; the whole body is parsed as one block."""
-    with path.open("rb") as handle:
-        sample = handle.read(4 << 20)
-        encoding, bom = detect_encoding(sample, str(path))
-        handle.seek(bom)
-        header_text = handle.readline().decode(encoding, errors="replace")
-        body = handle.tell()
-    header_text = header_text.rstrip("\r\n")
-    delimiter = max([",", "\t", "|"], key=header_text.count)
-    header = next(csv.reader([header_text], delimiter=delimiter), [])
+    head = read_csv_head(path, _is_header)
+    header, body = head.header, head.body
     positions, unknown = map_header(header)
-    _check_header(str(path), header, positions)
+    _check_header(str(path), header, positions, head.header_line)
     # The registry reader knows the key column as "uscc" (it names refused
     # records by it): here that is the platform, credit code or not.
     reader_positions = {
         ("uscc" if c == "platform" else c): p for c, p in positions.items()
     }
     info = SourceInfo(
-        str(path), "csv", encoding, delimiter, header, reader_positions, unknown
+        str(path),
+        "csv",
+        head.encoding,
+        head.delimiter,
+        header,
+        reader_positions,
+        unknown,
+        head.header_line,
     )
     size = path.stat().st_size
 
     def batches() -> Iterator[RawBatch]:
         if size > body:
             # TODO: split files over 16 MB into blocks; monthly reports are small.
-            batch = parse_csv_block(CsvBlock(str(path), body, size, 2), info)
+            first = head.header_line + 1
+            batch = parse_csv_block(CsvBlock(str(path), body, size, first), info)
             batch.columns["platform"] = batch.columns.pop("uscc")
             yield batch
 
@@ -99,15 +111,17 @@ def _open_xlsx(path: Path) -> tuple[SourceInfo, Iterator[RawBatch]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise SourceError(str(path), f"无法读取 Excel 文件：{exc}") from exc
-    rows = book.worksheets[0].iter_rows(values_only=True)
-    header = [cell_text(v) for v in next(rows, ())]
+    sheet = book.worksheets[0].iter_rows(values_only=True)
+    header, header_line, rows = read_sheet_head(sheet, cell_text, _is_header)
     positions, unknown = map_header(header)
-    _check_header(str(path), header, positions)
-    info = SourceInfo(str(path), "xlsx", "xlsx", ",", header, positions, unknown)
+    _check_header(str(path), header, positions, header_line)
+    info = SourceInfo(
+        str(path), "xlsx", "xlsx", ",", header, positions, unknown, header_line
+    )
 
     def batches() -> Iterator[RawBatch]:
         buffer: list[tuple[int, dict[str, Any]]] = []
-        for number, row in enumerate(rows, start=2):
+        for number, row in enumerate(rows, start=header_line + 1):
             if not row or all(v in (None, "") for v in row):
                 continue
             cells = {c: row[p] if p < len(row) else None for c, p in positions.items()}

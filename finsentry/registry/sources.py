@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -135,22 +135,35 @@ def _is_header(cells: list[str]) -> bool:
     return all(c in positions for c in REQUIRED)
 
 
-def _choose_header(candidates: list[list[str]]) -> int:
-    """Return the index of the first candidate row that names every required
-    column; the first row when none does (its error names what is missing)."""
+def choose_header(
+    candidates: list[list[str]], is_header: Callable[[list[str]], bool]
+) -> int:
+    """Return the index of the first candidate row `is_header` accepts; the
+    first row when none is (its error names what is missing)."""
     for index, cells in enumerate(candidates):
-        if _is_header(cells):
+        if is_header(cells):
             return index
     return 0
 
 
-def open_csv(path: Path) -> tuple[SourceInfo, Iterator[CsvBlock]]:
-    """Open a CSV, read its header; return the info and an iterator of blocks."""
+@dataclass(frozen=True)
+class CsvHead:
+    """What the top of a CSV says: encoding, delimiter, header, the header's
+    line and the byte offset where the records begin."""
+
+    encoding: str
+    delimiter: str
+    header: list[str]
+    header_line: int
+    body: int
+
+
+def read_csv_head(path: Path, is_header: Callable[[list[str]], bool]) -> CsvHead:
+    """Detect a CSV's encoding and find its header among the top lines."""
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise SourceError(str(path), f"无法打开文件：{exc.strerror}") from exc
-
     with handle:
         sample = handle.read(4 << 20)
         encoding, bom_length = detect_encoding(sample, str(path))
@@ -166,15 +179,40 @@ def open_csv(path: Path) -> tuple[SourceInfo, Iterator[CsvBlock]]:
         text = text.rstrip("\r\n")
         delimiter = max([",", "\t", "|"], key=text.count)
         rows.append((next(csv.reader([text], delimiter=delimiter), []), delimiter))
-    chosen = _choose_header([cells for cells, _ in rows])
+    chosen = choose_header([cells for cells, _ in rows], is_header)
     header, delimiter = rows[chosen]
-    body = tops[chosen][1]
-    positions, unknown = map_header(header)
+    return CsvHead(encoding, delimiter, header, chosen + 1, tops[chosen][1])
+
+
+def read_sheet_head(
+    rows: Iterator[tuple[Any, ...]],
+    to_text: Callable[[object], str],
+    is_header: Callable[[list[str]], bool],
+) -> tuple[list[str], int, Iterator[tuple[Any, ...]]]:
+    """Find a sheet's header among its top rows; return it, its row number and
+    the rows below it (those read while looking come first)."""
+    top = list(itertools.islice(rows, HEADER_SEARCH))
+    chosen = choose_header([[to_text(v) for v in row] for row in top], is_header)
+    header = [to_text(v) for v in top[chosen]] if top else []
+    return header, chosen + 1, itertools.chain(top[chosen + 1 :], rows)
+
+
+def open_csv(path: Path) -> tuple[SourceInfo, Iterator[CsvBlock]]:
+    """Open a CSV, read its header; return the info and an iterator of blocks."""
+    head = read_csv_head(path, _is_header)
+    positions, unknown = map_header(head.header)
     info = SourceInfo(
-        str(path), "csv", encoding, delimiter, header, positions, unknown, chosen + 1
+        str(path),
+        "csv",
+        head.encoding,
+        head.delimiter,
+        head.header,
+        positions,
+        unknown,
+        head.header_line,
     )
     check_header(info)
-    return info, _csv_blocks(path, body, encoding, chosen + 2)
+    return info, _csv_blocks(path, head.body, head.encoding, head.header_line + 1)
 
 
 def _record_end(window: bytearray, data: np.ndarray, limit: int, quote: int) -> int:
@@ -477,23 +515,17 @@ def read_xlsx(path: Path) -> tuple[SourceInfo, Iterator[RawBatch]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise SourceError(str(path), f"无法读取 Excel 文件：{exc}") from exc
-    rows = book.worksheets[0].iter_rows(values_only=True)
-    tops = [
-        [_cell_text(v) for v in row] for row in itertools.islice(rows, HEADER_SEARCH)
-    ]
-    chosen = _choose_header(tops) if tops else 0
-    header = tops[chosen] if tops else []
+    sheet = book.worksheets[0].iter_rows(values_only=True)
+    header, header_line, rows = read_sheet_head(sheet, _cell_text, _is_header)
     positions, unknown = map_header(header)
     info = SourceInfo(
-        str(path), "xlsx", "xlsx", ",", header, positions, unknown, chosen + 1
+        str(path), "xlsx", "xlsx", ",", header, positions, unknown, header_line
     )
     check_header(info)
-    # Rows read while looking for the header, below it, are records too.
-    below = [tuple(cells) for cells in tops[chosen + 1 :]]
 
     def batches() -> Iterator[RawBatch]:
         buffer: list[tuple[int, tuple]] = []
-        for number, row in enumerate(itertools.chain(below, rows), start=chosen + 2):
+        for number, row in enumerate(rows, start=header_line + 1):
             if row and any(v not in (None, "") for v in row):
                 buffer.append((number, row))
             if len(buffer) >= XLSX_BATCH_ROWS:

@@ -35,6 +35,16 @@ def test_csv_in_each_encoding_with_chinese_headers(tmp_path: Path, encoding) -> 
     assert checked.table["line"].to_pylist() == [2, 3]
 
 
+def test_title_above_the_header_keeps_file_lines(tmp_path: Path) -> None:
+    path = write_reports(tmp_path / "r.csv", [report("吉林某贷", "2018-01")])
+    path.write_text("2018年1月网贷平台运营数据报送表\n" + path.read_text())
+
+    info, [checked] = _read(path)
+
+    assert info.header_line == 2
+    assert checked.table["line"].to_pylist() == [3]
+
+
 def test_missing_required_column_names_file_and_column(tmp_path: Path) -> None:
     path = write_reports(tmp_path / "r.csv", [], header=list(CANONICAL[:5]))
 
