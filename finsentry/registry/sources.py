@@ -60,6 +60,8 @@ class RawBatch:
     lines: np.ndarray
     columns: dict[str, pa.Array | pa.ChunkedArray]
     rejects: list[Reject] = field(default_factory=list)
+    # The workbook sheet after the first that the rows come from ("": none).
+    sheet: str = ""
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -508,31 +510,50 @@ def _decoded_lines(
 
 
 def read_xlsx(path: Path) -> tuple[SourceInfo, Iterator[RawBatch]]:
-    """Open the first sheet of a workbook in streaming mode and yield row batches."""
+    """Open a workbook in streaming mode and yield row batches of every sheet.
+
+    A sheet holds at most 1,048,576 rows, so an extract of millions of firms
+    continues on further sheets: each is read, with a header of its own or,
+    without one, the first sheet's columns. Lines are rows of their sheet;
+    refusals on a later sheet name it in their column ("Sheet2!uscc").
+    """
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise SourceError(str(path), f"无法读取 Excel 文件：{exc}") from exc
-    sheet = book.worksheets[0].iter_rows(values_only=True)
-    header, header_line, rows = read_sheet_head(sheet, _cell_text, _is_header)
+    sheets = book.worksheets
+    first = sheets[0].iter_rows(values_only=True)
+    header, header_line, rows = read_sheet_head(first, _cell_text, _is_header)
     positions, unknown = map_header(header)
     info = SourceInfo(
         str(path), "xlsx", "xlsx", ",", header, positions, unknown, header_line
     )
     check_header(info)
 
+    def parts() -> Iterator[tuple[str, int, Iterator[tuple], dict[str, int]]]:
+        yield "", header_line + 1, rows, positions
+        for sheet in sheets[1:]:
+            cells = sheet.iter_rows(values_only=True)
+            own, own_line, rest = read_sheet_head(cells, _cell_text, _is_header)
+            if _is_header(own):
+                yield sheet.title, own_line + 1, rest, map_header(own)[0]
+            elif own:
+                # A continuation without a header: its first row is a record.
+                yield sheet.title, 1, itertools.chain([tuple(own)], rest), positions
+
     def batches() -> Iterator[RawBatch]:
-        buffer: list[tuple[int, tuple]] = []
-        for number, row in enumerate(rows, start=header_line + 1):
-            if row and any(v not in (None, "") for v in row):
-                buffer.append((number, row))
-            if len(buffer) >= XLSX_BATCH_ROWS:
-                yield _rows_to_batch(buffer, positions)
-                buffer = []
-        if buffer:
-            yield _rows_to_batch(buffer, positions)
+        for title, start, sheet_rows, columns in parts():
+            buffer: list[tuple[int, tuple]] = []
+            for number, row in enumerate(sheet_rows, start=start):
+                if row and any(v not in (None, "") for v in row):
+                    buffer.append((number, row))
+                if len(buffer) >= XLSX_BATCH_ROWS:
+                    yield _rows_to_batch(buffer, columns, title)
+                    buffer = []
+            if buffer:
+                yield _rows_to_batch(buffer, columns, title)
         book.close()
 
     return info, batches()
@@ -550,15 +571,15 @@ def _cell_text(value: object) -> str:
 
 
 def _rows_to_batch(
-    rows: list[tuple[int, tuple]], positions: dict[str, int]
+    rows: list[tuple[int, tuple]], positions: dict[str, int], sheet: str = ""
 ) -> RawBatch:
-    """Turn (line, cells) rows into a column batch."""
+    """Turn (line, cells) rows of a sheet into a column batch."""
     lines = np.array([n for n, _ in rows], dtype=np.int64)
     columns = {}
     for canon, pos in positions.items():
         cells = [_cell_text(r[pos]) if pos < len(r) else "" for _, r in rows]
         columns[canon] = pa.array(cells, type=pa.string())
-    return RawBatch(lines, columns)
+    return RawBatch(lines, columns, sheet=sheet)
 
 
 def read_jsonl(path: Path) -> tuple[SourceInfo, Iterator[RawBatch]]:

@@ -9,7 +9,7 @@ per-row work happens only for rows that fail, to explain why.
 import datetime as dt
 import functools
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -328,6 +328,9 @@ def validate_batch(raw: RawBatch, columns: Collection[str] | None = None) -> Val
     if bad.any():
         table = table.take(pa.array(np.flatnonzero(~bad)))
     rejects.sort(key=lambda r: r.line)
+    if raw.sheet:
+        # Lines are rows of a later sheet: the column says which sheet.
+        rejects = [replace(r, column=f"{raw.sheet}!{r.column}") for r in rejects]
     warned = int(np.count_nonzero(warned_rows & ~bad))
     return ValidBatch(table, rejects, warned)
 

@@ -187,6 +187,36 @@ def test_xlsx_title_row_above_the_header(tmp_path: Path) -> None:
     assert values["name"] == ["甲公司"]
 
 
+def test_xlsx_extract_continues_on_further_sheets(tmp_path: Path) -> None:
+    import openpyxl
+
+    from finsentry.registry.validation import validate_batch
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.append(["统一社会信用代码", "企业名称", "经营范围"])
+    first.append([code(1), "甲公司", "餐饮"])
+    second = book.create_sheet("第二页")
+    second.append(["统一社会信用代码", "企业名称", "经营范围"])
+    second.append([code(2)[:-1] + "0", "乙公司", "商贸"])
+    third = book.create_sheet("第三页")
+    third.append([code(3), "丙公司", "零售"])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+
+    _, batches = open_source(path)
+    checked = [validate_batch(batch) for batch in batches]
+
+    assert [b.table["name"].to_pylist() for b in checked] == [
+        ["甲公司"],
+        [],
+        ["丙公司"],
+    ]
+    assert [b.table["line"].to_pylist() for b in checked] == [[2], [], [1]]
+    [refused] = checked[1].rejects
+    assert (refused.line, refused.column) == (2, "第二页!uscc")
+
+
 def test_no_header_near_the_top_is_named_at_line_one(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("说明\n" * 12 + ",".join(HEADER) + "\n")
