@@ -12,6 +12,8 @@ OPTIONAL = (
     "phone",
     "website",
     "status",
+    # Older extracts split the scope in two: 一般经营项目 and 许可经营项目.
+    "scope_more",
 )
 CANONICAL = REQUIRED + OPTIONAL
 
@@ -27,6 +29,7 @@ LABELS = {
     "phone": "联系电话",
     "website": "网址",
     "status": "登记状态",
+    "scope_more": "许可经营项目",
 }
 
 # Headers seen in market-regulation extracts and third-party exports.
@@ -40,13 +43,24 @@ _ALIASES = {
         "creditcode",
         "unified_social_credit_code",
     ],
-    "name": ["企业名称", "名称", "主体名称", "单位名称", "机构名称", "company_name"],
-    "scope": ["经营范围", "业务范围", "许可经营项目", "business_scope"],
+    "name": [
+        "企业名称",
+        "名称",
+        "主体名称",
+        "市场主体名称",
+        "企业(机构)名称",
+        "单位名称",
+        "机构名称",
+        "company_name",
+    ],
+    "scope": ["经营范围", "业务范围", "一般经营项目", "business_scope"],
+    "scope_more": ["许可经营项目", "前置许可经营项目", "许可项目"],
     "region": [
         "所属区划",
         "行政区划",
         "区划代码",
         "行政区划代码",
+        "所属行政区划",
         "所属地区",
         "region_code",
     ],
@@ -80,18 +94,37 @@ _LOOKUP = {
 _LOOKUP.update({c: c for c in CANONICAL})
 
 
+def _canonical(raw: str) -> str | None:
+    """Return the column a header names, trying it whole, then without a
+    trailing note in brackets (企业名称（字号）, 注册资本(万元)), then its
+    first part before a slash (统一社会信用代码/注册号)."""
+    key = header_key(raw)
+    for candidate in (
+        key,
+        re.sub(r"\([^()]*\)$", "", key),
+        key.split("/")[0],
+    ):
+        canon = _LOOKUP.get(candidate)
+        if canon is not None:
+            return canon
+    return None
+
+
 def map_header(headers: list[str]) -> tuple[dict[str, int], list[str]]:
     """Return canonical column → position, and the headers that were not recognised.
 
     When two headers map to one column the first wins, as a person reading
-    the sheet from the left would take it.
+    the sheet from the left would take it. A file with 许可经营项目 and no
+    other scope column has its scope there.
     """
     positions: dict[str, int] = {}
     unknown: list[str] = []
     for index, raw in enumerate(headers):
-        canon = _LOOKUP.get(header_key(raw))
+        canon = _canonical(raw)
         if canon is None:
             unknown.append(raw)
         elif canon not in positions:
             positions[canon] = index
+    if "scope" not in positions and "scope_more" in positions:
+        positions["scope"] = positions.pop("scope_more")
     return positions, unknown

@@ -236,10 +236,18 @@ def source_columns(columns: Collection[str] | None) -> set[str]:
     ignored.
     """
     outputs = OUTPUT_COLUMNS if columns is None else [*columns, *SCREENED]
-    needed = set(CHECKED)
+    needed = set(CHECKED) | {"scope_more"}
     for column in outputs:
         needed.update(_SOURCES.get(column, ()))
     return needed
+
+
+def _joined_scope(scope: pa.Array, more: pa.Array) -> pa.Array:
+    """Return 一般经营项目 and 许可经营项目 as one scope, "；" between them."""
+    scope, more = pc.utf8_trim_whitespace(scope), pc.utf8_trim_whitespace(more)
+    both = pc.binary_join_element_wise(scope, more, "；")
+    has_more = pc.not_equal(more, "")
+    return pc.if_else(pc.equal(scope, ""), more, pc.if_else(has_more, both, scope))
 
 
 # Source columns of few distinct values: trimmed and parsed once per value.
@@ -258,8 +266,10 @@ def validate_batch(raw: RawBatch, columns: Collection[str] | None = None) -> Val
     empty = pa.repeat(pa.scalar("", type=pa.string()), count)
     col: dict[str, pa.Array] = {}
     few: dict[str, Distinct] = {}
-    for name in source_columns(columns):
+    for name in source_columns(columns) - {"scope_more"}:
         values = raw.columns.get(name, empty)
+        if name == "scope" and "scope_more" in raw.columns:
+            values = _joined_scope(values, raw.columns["scope_more"])
         coded = distinct(values) if name in _FEW else None
         if coded is not None:
             few[name] = coded

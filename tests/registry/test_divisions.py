@@ -1,8 +1,5 @@
-import time
-
 import pytest
 
-from finsentry.registry import divisions
 from finsentry.registry.divisions import (
     city_and_county,
     counties_of,
@@ -124,11 +121,3 @@ def test_city_and_county_for_current_and_partial_codes(
     code: str, expected: tuple[str | None, str | None]
 ) -> None:
     assert city_and_county(code) == expected
-
-
-def test_table_loads_quickly() -> None:
-    divisions._divisions.cache_clear()
-    divisions._rows.cache_clear()
-    start = time.perf_counter()
-    lookup("220102")
-    assert time.perf_counter() - start < 0.05

@@ -1,11 +1,15 @@
 """Validating registry batches: rejects with reasons, warnings, placement, websites."""
 
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pytest
 
 from finsentry.registry import fields, validation
-from finsentry.registry.sources import RawBatch
+from finsentry.registry.sources import RawBatch, open_source, parse_csv_block
+from finsentry.registry.uscc import make_code
+from finsentry.registry.validation import validate_batch
 from tests.registry.registry_files import code
 
 
@@ -223,3 +227,23 @@ def test_bulk_iso_dates_equal_the_parser() -> None:
     assert got.to_pylist() == expected.to_pylist()
     assert got_failed.tolist() == failed.tolist()
     assert failed.any() and not failed.all()
+
+
+def test_old_extracts_with_a_split_scope_and_noted_headers(tmp_path: Path) -> None:
+    path = tmp_path / "old.csv"
+    header = "统一社会信用代码/注册号,企业名称（字号）,一般经营项目,许可经营项目\n"
+    rows = [
+        f"{make_code('91', '220102', 'MA000001')},甲公司,餐饮服务,\n",
+        f"{make_code('91', '220102', 'MA000002')},乙公司,技术开发,网络借贷信息中介\n",
+        f"{make_code('91', '220102', 'MA000003')},丙公司,,融资担保\n",
+    ]
+    path.write_text(header + "".join(rows), encoding="utf-8")
+
+    info, blocks = open_source(path)
+    [valid] = [validate_batch(parse_csv_block(b, info)) for b in blocks]
+
+    assert valid.table["scope"].to_pylist() == [
+        "餐饮服务",
+        "技术开发；网络借贷信息中介",
+        "融资担保",
+    ]
