@@ -159,7 +159,8 @@ def parse_capital(s: str | None) -> Capital | None:
     "100万美元", "1000000元", "100(万元)", "壹佰万元" or a bare number (read as
     万元 CNY), None for an empty cell."""
     raw = s or ""
-    text = _CAPITAL_JUNK.sub("", _fold(raw))
+    # 整 closes an amount written out in full (伍仟万元整): it adds nothing.
+    text = _CAPITAL_JUNK.sub("", _fold(raw)).removesuffix("整")
     if not text:
         return None
     body, currency = _split_currency(text)

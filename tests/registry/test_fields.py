@@ -79,6 +79,8 @@ def test_parse_date_rejects_impossible_or_implausible(raw: str, reason: str) -> 
         ("壹佰万元", "100", "CNY"),
         ("伍仟万元人民币", "5000", "CNY"),
         ("一亿二千万元", "12000", "CNY"),
+        ("5000万元整", "5000", "CNY"),
+        ("伍仟万元整", "5000", "CNY"),
     ],
 )
 def test_parse_capital_reads_amount_and_currency(
