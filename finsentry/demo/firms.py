@@ -33,7 +33,8 @@ from finsentry.registry.columns import CANONICAL
 from finsentry.registry.uscc import make_code
 
 # The registry columns in the order the import reads them.
-REGISTRY_COLUMNS = CANONICAL
+# The generated extract is a modern one: its scope is one column.
+REGISTRY_COLUMNS = tuple(c for c in CANONICAL if c != "scope_more")
 
 # Truth classes and their shares of all rows; the rest are "ordinary".
 TRUTH_SHARES = {

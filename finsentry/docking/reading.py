@@ -18,14 +18,8 @@ import pyarrow as pa
 
 from finsentry.docking.columns import CANONICAL, LABELS, map_header, missing_columns
 from finsentry.registry.errors import SourceError
-from finsentry.registry.sources import (
-    CsvBlock,
-    RawBatch,
-    SourceInfo,
-    parse_csv_block,
-    read_csv_head,
-    read_sheet_head,
-)
+from finsentry.registry.heads import read_csv_head, read_sheet_head
+from finsentry.registry.sources import CsvBlock, RawBatch, SourceInfo, parse_csv_block
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,10 @@ streams in constant memory.
 
 import csv
 import io
-import itertools
-import json
 import logging
 import sys
 import threading
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,16 +20,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
 
-from finsentry.registry.columns import CANONICAL, LABELS, REQUIRED, map_header
-from finsentry.registry.encoding import detect_encoding
+from finsentry.registry.columns import LABELS, REQUIRED, map_header
 from finsentry.registry.errors import SourceError
+from finsentry.registry.heads import read_csv_head
 
 log = logging.getLogger(__name__)
 
 BLOCK_BYTES = 16 << 20
 _NEWLINE, _QUOTE = ord("\n"), ord('"')
-XLSX_BATCH_ROWS = 20_000
-JSONL_BATCH_ROWS = 20_000
 
 
 @dataclass
@@ -116,11 +112,6 @@ def source_kind(path: Path) -> str:
     return "csv"
 
 
-# How many lines from the top may hold the header: registration exports put a
-# title, an export date or a blank line above it.
-HEADER_SEARCH = 10
-
-
 def check_header(info: SourceInfo) -> None:
     """Raise SourceError when a required column is missing from the header."""
     missing = [c for c in REQUIRED if c not in info.positions]
@@ -132,76 +123,15 @@ def check_header(info: SourceInfo) -> None:
         )
 
 
-def _is_header(cells: list[str]) -> bool:
+def is_header(cells: list[str]) -> bool:
+    """Return whether a row names every required registry column."""
     positions, _ = map_header(cells)
     return all(c in positions for c in REQUIRED)
 
 
-def choose_header(
-    candidates: list[list[str]], is_header: Callable[[list[str]], bool]
-) -> int:
-    """Return the index of the first candidate row `is_header` accepts; the
-    first row when none is (its error names what is missing)."""
-    for index, cells in enumerate(candidates):
-        if is_header(cells):
-            return index
-    return 0
-
-
-@dataclass(frozen=True)
-class CsvHead:
-    """What the top of a CSV says: encoding, delimiter, header, the header's
-    line and the byte offset where the records begin."""
-
-    encoding: str
-    delimiter: str
-    header: list[str]
-    header_line: int
-    body: int
-
-
-def read_csv_head(path: Path, is_header: Callable[[list[str]], bool]) -> CsvHead:
-    """Detect a CSV's encoding and find its header among the top lines."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise SourceError(str(path), f"无法打开文件：{exc.strerror}") from exc
-    with handle:
-        sample = handle.read(4 << 20)
-        encoding, bom_length = detect_encoding(sample, str(path))
-        handle.seek(bom_length)
-        tops: list[tuple[str, int]] = []
-        for _ in range(HEADER_SEARCH):
-            raw = handle.readline()
-            tops.append((raw.decode(encoding, errors="replace"), handle.tell()))
-            if not raw:
-                break
-    rows = []
-    for text, _ in tops:
-        text = text.rstrip("\r\n")
-        delimiter = max([",", "\t", "|"], key=text.count)
-        rows.append((next(csv.reader([text], delimiter=delimiter), []), delimiter))
-    chosen = choose_header([cells for cells, _ in rows], is_header)
-    header, delimiter = rows[chosen]
-    return CsvHead(encoding, delimiter, header, chosen + 1, tops[chosen][1])
-
-
-def read_sheet_head(
-    rows: Iterator[tuple[Any, ...]],
-    to_text: Callable[[object], str],
-    is_header: Callable[[list[str]], bool],
-) -> tuple[list[str], int, Iterator[tuple[Any, ...]]]:
-    """Find a sheet's header among its top rows; return it, its row number and
-    the rows below it (those read while looking come first)."""
-    top = list(itertools.islice(rows, HEADER_SEARCH))
-    chosen = choose_header([[to_text(v) for v in row] for row in top], is_header)
-    header = [to_text(v) for v in top[chosen]] if top else []
-    return header, chosen + 1, itertools.chain(top[chosen + 1 :], rows)
-
-
 def open_csv(path: Path) -> tuple[SourceInfo, Iterator[CsvBlock]]:
     """Open a CSV, read its header; return the info and an iterator of blocks."""
-    head = read_csv_head(path, _is_header)
+    head = read_csv_head(path, is_header)
     positions, unknown = map_header(head.header)
     info = SourceInfo(
         str(path),
@@ -509,137 +439,17 @@ def _decoded_lines(
         yield record_line, "".join(record)
 
 
-def read_xlsx(path: Path) -> tuple[SourceInfo, Iterator[RawBatch]]:
-    """Open a workbook in streaming mode and yield row batches of every sheet.
-
-    A sheet holds at most 1,048,576 rows, so an extract of millions of firms
-    continues on further sheets: each is read, with a header of its own or,
-    without one, the first sheet's columns. Lines are rows of their sheet;
-    refusals on a later sheet name it in their column ("Sheet2!uscc").
-    """
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise SourceError(str(path), f"无法读取 Excel 文件：{exc}") from exc
-    sheets = book.worksheets
-    first = sheets[0].iter_rows(values_only=True)
-    header, header_line, rows = read_sheet_head(first, _cell_text, _is_header)
-    positions, unknown = map_header(header)
-    info = SourceInfo(
-        str(path), "xlsx", "xlsx", ",", header, positions, unknown, header_line
-    )
-    check_header(info)
-
-    def parts() -> Iterator[tuple[str, int, Iterator[tuple], dict[str, int]]]:
-        yield "", header_line + 1, rows, positions
-        for sheet in sheets[1:]:
-            cells = sheet.iter_rows(values_only=True)
-            own, own_line, rest = read_sheet_head(cells, _cell_text, _is_header)
-            if _is_header(own):
-                yield sheet.title, own_line + 1, rest, map_header(own)[0]
-            elif own:
-                # A continuation without a header: its first row is a record.
-                yield sheet.title, 1, itertools.chain([tuple(own)], rest), positions
-
-    def batches() -> Iterator[RawBatch]:
-        for title, start, sheet_rows, columns in parts():
-            buffer: list[tuple[int, tuple]] = []
-            for number, row in enumerate(sheet_rows, start=start):
-                if row and any(v not in (None, "") for v in row):
-                    buffer.append((number, row))
-                if len(buffer) >= XLSX_BATCH_ROWS:
-                    yield _rows_to_batch(buffer, columns, title)
-                    buffer = []
-            if buffer:
-                yield _rows_to_batch(buffer, columns, title)
-        book.close()
-
-    return info, batches()
-
-
-def _cell_text(value: object) -> str:
-    """Return a cell as registry text: whole numbers without '.0', dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _rows_to_batch(
-    rows: list[tuple[int, tuple]], positions: dict[str, int], sheet: str = ""
-) -> RawBatch:
-    """Turn (line, cells) rows of a sheet into a column batch."""
-    lines = np.array([n for n, _ in rows], dtype=np.int64)
-    columns = {}
-    for canon, pos in positions.items():
-        cells = [_cell_text(r[pos]) if pos < len(r) else "" for _, r in rows]
-        columns[canon] = pa.array(cells, type=pa.string())
-    return RawBatch(lines, columns, sheet=sheet)
-
-
-def read_jsonl(path: Path) -> tuple[SourceInfo, Iterator[RawBatch]]:
-    """Open a JSON Lines file (one object per line) and yield row batches."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise SourceError(str(path), f"无法打开文件：{exc.strerror}") from exc
-    sample = handle.read(1 << 20)
-    encoding, bom = detect_encoding(sample, str(path))
-    handle.seek(bom)
-    positions = {c: i for i, c in enumerate(CANONICAL)}
-    info = SourceInfo(str(path), "jsonl", encoding, "", list(CANONICAL), positions)
-
-    def batches() -> Iterator[RawBatch]:
-        buffer: list[tuple[int, tuple]] = []
-        rejects: list[Reject] = []
-        with handle:
-            for number, raw in enumerate(handle, start=1):
-                record = _json_record(raw, number, encoding, rejects)
-                if record is not None:
-                    buffer.append((number, record))
-                if len(buffer) >= JSONL_BATCH_ROWS:
-                    batch = _rows_to_batch(buffer, positions)
-                    batch.rejects, rejects, buffer = rejects, [], []
-                    yield batch
-        batch = _rows_to_batch(buffer, positions)
-        batch.rejects = rejects
-        yield batch
-
-    return info, batches()
-
-
-def _json_record(
-    raw: bytes, number: int, encoding: str, rejects: list[Reject]
-) -> tuple | None:
-    """Return a JSON line as a tuple in canonical column order, None when refused."""
-    if not raw.strip():
-        return None
-    try:
-        obj = json.loads(raw.decode(encoding))
-    except (UnicodeDecodeError, ValueError) as exc:
-        rejects.append(Reject(number, "", "", f"JSON 解析失败：{exc}"))
-        return None
-    if not isinstance(obj, dict):
-        rejects.append(Reject(number, "", "", "此行不是 JSON 对象"))
-        return None
-    mapped, _ = map_header(list(obj))
-    keys = list(obj)
-    values = {canon: obj[keys[pos]] for canon, pos in mapped.items()}
-    return tuple(_cell_text(values.get(c)) for c in CANONICAL)
-
-
 def open_source(path: Path) -> tuple[SourceInfo, Iterator]:
     """Open any supported registry file; CSV yields raw blocks, the others batches."""
     kind = source_kind(path)
     if not path.exists():
         raise SourceError(str(path), "文件不存在")
     if kind == "xlsx":
+        from finsentry.registry.row_sources import read_xlsx
+
         return read_xlsx(path)
     if kind == "jsonl":
+        from finsentry.registry.row_sources import read_jsonl
+
         return read_jsonl(path)
     return open_csv(path)

@@ -483,7 +483,8 @@ def _map_distinct(
     kind = _type_of(parser)
     index = pc.index_in(values, value_set=distinct)
     mapped = pa.array(results, type=kind).take(index)
-    failed = pa.array(failed_values).take(index).to_numpy(zero_copy_only=False)
+    failed = pa.array(failed_values, type=pa.bool_()).take(index)
+    failed = failed.to_numpy(zero_copy_only=False)
     return mapped, failed
 
 

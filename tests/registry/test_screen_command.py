@@ -13,7 +13,7 @@ from finsentry.registry import sources
 from finsentry.registry.filescreen import BOM, OUT_COLUMNS, OUT_SCHEMA, screen_file
 from finsentry.registry.pipeline import Screener, screened_batches
 from finsentry.registry.screening import WordList
-from tests.registry.registry_files import code, firm_row, write_csv
+from tests.registry.registry_files import HEADER, code, firm_row, write_csv
 
 
 def run_screen(*args: str) -> subprocess.CompletedProcess:
@@ -82,6 +82,20 @@ def test_screen_names_missing_columns(tmp_path: Path) -> None:
 
     assert done.returncode != 0
     assert "uscc" in done.stderr and "scope" in done.stderr
+
+
+def test_a_file_whose_every_row_is_refused_still_completes(tmp_path: Path) -> None:
+    # Every record lacks the last column: no row survives validation.
+    source = tmp_path / "in.csv"
+    rows = [",".join(firm_row(i, f"公司{i}", "餐饮")[:-1]) for i in (1, 2)]
+    source.write_text(",".join(HEADER) + "\n" + "\n".join(rows) + "\n")
+
+    done = run_screen(str(source), "--out", str(tmp_path / "o.csv"), "--rejects",
+                      str(tmp_path / "r.csv"))  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert read(tmp_path / "o.csv") == []
+    assert [r["line"] for r in read(tmp_path / "r.csv")] == ["2", "3"]
 
 
 def _table_rendering(source: Path) -> bytes:
