@@ -1,8 +1,8 @@
 """What each API list and detail reads, always narrowed by `accounts.scoping`.
 
-These reuse the pages' own queries (the watch list's filters, the case and
-task lists), so the API never shows a firm, finding, case or task that the
-same user could not open in the staff interface.
+These reuse the pages' own queries (the watch list's filters, the case,
+task and alert lists), so the API never shows a firm, finding, case, task or
+alert that the same user could not open in the staff interface.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from finsentry.accounts import scoping
+from finsentry.alerts import services as alerts
+from finsentry.alerts.models import Alert
 from finsentry.cases import access, queries
 from finsentry.cases.models import (
     Case,
@@ -158,3 +160,26 @@ def visible_task(user: UserLike, pk: int) -> VerificationTask:
     if found is None:
         raise Http404("没有该核查任务，或该任务不在您的工作范围内")
     return found
+
+
+def alert_list(user: UserLike, params: Mapping[str, Any]) -> QuerySet[Alert]:
+    """Return the alerts `user` sees matching the list's filters.
+
+    Unlike the page, which opens on the open alerts, no `state` lists every
+    alert; `state=open` is the page's default.
+    """
+    filters = alerts.AlertFilters(
+        state=params.get("state") or "",
+        domain=params.get("domain") or "",
+        level=params.get("level") or "",
+        overdue=bool(params.get("overdue")),
+    )
+    found = alerts.alert_list(user, filters)
+    if params.get("firm"):
+        found = found.filter(firm__uscc=params["firm"].strip().upper())
+    return found
+
+
+def visible_alert(user: UserLike, pk: int) -> Alert:
+    """Return the alert if `user` sees it, else raise Http404."""
+    return alerts.alert_or_404(user, pk)

@@ -13,11 +13,13 @@ from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
+from finsentry.alerts.models import AlertEvent, Kind, State
+from finsentry.alerts.policy import LEVEL_LABELS
 from finsentry.cases.transitions import STATE_LABELS, TASK_STATE_LABELS
 
 DESCRIPTION = """\
 吉林省互联网金融风险监测平台的数据接口，供其他政府系统读取企业、发现、
-处置案件和核查任务，填报核查结果，报送平台月度运营数据（网站对接）。
+处置案件、核查任务和预警，填报核查结果，报送平台月度运营数据（网站对接）。
 
 认证：请求头 `Authorization: Token <令牌>`；令牌由系统管理员用
 `finsentry api-token 用户名` 签发。浏览器中已登录的会话也可使用（写操作需 CSRF 令牌）。
@@ -36,10 +38,15 @@ SETTINGS = {
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
-    # Cases and tasks both have a "state": give each its own enum name.
+    # Cases, tasks and alerts all have a "state", alerts and firm scores a
+    # "level", alerts and their events a "kind": give each its own enum name.
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": [(str(k), v) for k, v in STATE_LABELS.items()],
         "TaskStateEnum": [(str(k), v) for k, v in TASK_STATE_LABELS.items()],
+        "AlertStateEnum": State.choices,
+        "AlertLevelEnum": list(LEVEL_LABELS.items()),
+        "AlertKindEnum": Kind.choices,
+        "AlertEventKindEnum": AlertEvent.Kind.choices,
     },
 }
 

@@ -6,7 +6,7 @@ beside it. The OpenAPI schema is /api/schema/.
 
 from django.urls import path
 
-from finsentry.api import case_views, reports, views
+from finsentry.api import alert_views, case_views, reports, views
 from finsentry.api.schema import schema_view
 
 app_name = "api"
@@ -25,5 +25,7 @@ urlpatterns = [
         case_views.TaskRecords.as_view(),
         name="task_records",
     ),
+    path("v1/alerts/", alert_views.AlertList.as_view(), name="alerts"),
+    path("v1/alerts/<int:pk>/", alert_views.AlertDetail.as_view(), name="alert"),
     path("v1/docking/reports/", reports.ReportSubmission.as_view(), name="reports"),
 ]

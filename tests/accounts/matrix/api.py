@@ -1,8 +1,9 @@
-"""The JSON API: firms, findings, cases, tasks, operating reports, the schema.
+"""The JSON API: firms, findings, cases, tasks, alerts, operating reports, the schema.
 
 The API answers an anonymous request 401 (the matrix counts it as asked to
 log in) and a logged-in persona without the grant 403. Every placed persona
-sees the 延吉 firm and its case and task, so reads succeed for all of them.
+sees the 延吉 firm and its case, task and alert (the alert pages' own, made
+once per world by `matrix.alerts.alert`), so reads succeed for all of them.
 Posts are sent as JSON with valid bodies: a result of the site visit (the
 first record completes the task, later ones supplement it) and one month of
 operating data.
@@ -15,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from tests.accounts.matrix import LOGGED_IN, PLACED, Row
+from tests.accounts.matrix.alerts import alert
 from tests.accounts.matrix.cases import RECORDERS, case, task
 
 # roles.ACTIONS "docking.submit": the provincial and the domain offices.
@@ -72,5 +74,7 @@ ROWS = [
         args=lambda w: [task(w).pk],
         data=record,
     ),
+    Row("api:alerts", PLACED, data=lambda w: {"state": "open", "level": "critical"}),
+    Row("api:alert", PLACED, args=lambda w: [alert(w).pk]),
     Row("api:reports", SUBMITTERS, method="POST", data=report),
 ]
