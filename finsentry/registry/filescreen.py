@@ -29,8 +29,8 @@ from finsentry.registry.pipeline import (
     screen_block,
     screen_raw,
 )
+from finsentry.registry.repeats import DuplicateGuard, code_digests
 from finsentry.registry.sources import REJECT_COLUMNS, CsvBlock, Reject, SourceInfo
-from finsentry.registry.validation import DuplicateGuard, code_digests
 
 log = logging.getLogger(__name__)
 

@@ -23,14 +23,11 @@ import pyarrow.compute as pc
 
 from finsentry.registry import sources
 from finsentry.registry.licensing import LicenceIndex
+from finsentry.registry.repeats import DuplicateGuard
 from finsentry.registry.screening import KeywordScanner, Screening, WordList
 from finsentry.registry.screening_batch import screen_batch
 from finsentry.registry.sources import CsvBlock, RawBatch, Reject, SourceInfo
-from finsentry.registry.validation import (
-    DuplicateGuard,
-    source_columns,
-    validate_batch,
-)
+from finsentry.registry.validation import source_columns, validate_batch
 
 log = logging.getLogger(__name__)
 

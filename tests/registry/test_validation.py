@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from finsentry.registry import fields, validation
+from finsentry.registry import fields, repeats, validation
 from finsentry.registry.sources import RawBatch, open_source, parse_csv_block
 from finsentry.registry.uscc import make_code
 from finsentry.registry.validation import validate_batch
@@ -128,7 +128,7 @@ def test_website_fast_path_equals_the_parser() -> None:
 
 
 def test_repeated_code_across_batches_names_its_first_line() -> None:
-    guard = validation.DuplicateGuard()
+    guard = repeats.DuplicateGuard()
     first = pa.table({"uscc": [code(1), code(2)], "line": [2, 3]})
     second = pa.table({"uscc": [code(3), code(2), code(3)], "line": [9, 10, 11]})
 
@@ -148,9 +148,9 @@ def test_digest_collision_falls_back_to_comparing_codes(
 ) -> None:
     # Every code gets the same digest: the guard must still compare codes.
     monkeypatch.setattr(
-        validation, "code_digests", lambda codes: np.zeros(len(codes), np.uint64)
+        repeats, "code_digests", lambda codes: np.zeros(len(codes), np.uint64)
     )
-    guard = validation.DuplicateGuard()
+    guard = repeats.DuplicateGuard()
     first = pa.table({"uscc": [code(1), code(2)], "line": [2, 3]})
     second = pa.table({"uscc": [code(4), code(1)], "line": [4, 5]})
 
@@ -166,11 +166,11 @@ def test_digest_collision_falls_back_to_comparing_codes(
 
 def test_code_digests_tell_codes_apart_and_match_equal_ones() -> None:
     codes = [code(i) for i in range(1, 2000)]
-    digests = validation.code_digests(pa.array(codes + codes[:5]))
+    digests = repeats.code_digests(pa.array(codes + codes[:5]))
 
     assert len(set(digests[:-5].tolist())) == len(codes)
     assert digests[-5:].tolist() == digests[:5].tolist()
-    odd = validation.code_digests(pa.array(["short", "short", "other"]))
+    odd = repeats.code_digests(pa.array(["short", "short", "other"]))
     assert odd[0] == odd[1] != odd[2]
 
 
