@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from finsentry.accounts import scoping
 from finsentry.api import auditing
 from finsentry.api.errors import SubmissionMalformed
 from finsentry.api.permissions import Grant
@@ -26,6 +28,9 @@ from finsentry.docking import services as docking
 from finsentry.docking.columns import CANONICAL, INTEGERS, LABELS, NUMERIC, REQUIRED
 
 log = logging.getLogger(__name__)
+
+# The domain whose platforms send monthly operating reports.
+REPORTS_DOMAIN = "p2p"
 
 MAX_ROWS = 10_000
 
@@ -126,11 +131,17 @@ class ReportSubmission(generics.GenericAPIView):
     """
 
     permission_classes = [Grant]
-    # TODO: a domain office other than P2P may submit too; the grant has no domain.
     grants = {"POST": "docking.submit"}
     serializer_class = ReportRow
 
     def post(self, request: Request) -> Response:
+        if not scoping.scope_of(request.user).allows_domain(REPORTS_DOMAIN):
+            # Operating reports are lending platforms' (网站对接, 三(一)): another
+            # domain's office holds the grant for its own work, not for these.
+            raise PermissionDenied(
+                "平台运营数据属网络借贷领域，只能由省级办公室或 P2P 网络借贷专项整治"
+                "联合办公室报送。"
+            )
         rows = submitted_rows(request.data)
         user = request.user.get_username()
 

@@ -108,6 +108,18 @@ def test_staff_without_the_grant_are_refused(world: World, login: str) -> None:
     assert not PlatformReport.objects.exists()
 
 
+def test_an_office_of_another_domain_may_not_submit_lending_reports(
+    world: World,
+) -> None:
+    response = world.client("insurance").post(
+        URL, [row("JLP2P-1", "2018-05")], format="json"
+    )
+
+    assert response.status_code == 403
+    assert "网络借贷" in response.json()["detail"]
+    assert not PlatformReport.objects.exists()
+
+
 def test_submission_is_on_the_audit_trail(world: World) -> None:
     rows = [row("JLP2P-00001", "2018-05"), row("JLP2P-00002", "2018-99")]
 
