@@ -26,17 +26,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from finsentry.accounts.models import Office
-from finsentry.accounts.offices import PROVINCIAL_CODE
 from finsentry.alerts.models import (
     OPEN_STATES,
     Alert,
     AlertEvent,
     AlertTrigger,
-    Kind,
     State,
 )
 from finsentry.alerts.policy import AlertPolicy, higher
-from finsentry.alerts.routing import routed_offices
+from finsentry.alerts.routing import choose_offices, trigger_routes
 from finsentry.alerts.triggers import LEVEL_NAMES, Trigger
 from finsentry.notices.models import Notice
 from finsentry.notices.services import office_members, send_emails
@@ -164,19 +162,17 @@ def _write(
         codes: list[str] = []
         level = items[0].level
         for trigger in items:
-            provincial = trigger.provincial or trigger.level == "critical"
-            domains = (trigger.domain, *trigger.also_domains)
-            for code in routed_offices(city, county, domains, provincial=provincial):
-                if code in offices and code not in codes:
-                    codes.append(code)
+            codes += trigger_routes(
+                city,
+                county,
+                trigger.domain,
+                trigger.also_domains,
+                level=trigger.level,
+                provincial=trigger.provincial,
+            )
             level = higher(level, trigger.level)
-        if not codes:
-            codes = [PROVINCIAL_CODE]
-        to = [offices[c] for c in codes if c in offices]
         first = items[0]
-        in_charge = to[0]
-        if first.kind == Kind.BIG01:
-            in_charge = offices.get(PROVINCIAL_CODE, in_charge)
+        to, in_charge = choose_offices(codes, offices, first.kind)
         limit = rules.time_limit(State.NEW, level)
         alerts.append(
             Alert(

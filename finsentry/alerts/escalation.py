@@ -41,7 +41,7 @@ def escalate(alert_id: int, now: datetime | None = None) -> bool:
         .select_related("office__parent", "firm")
         .get(pk=alert_id)
     )
-    if not (alert.is_open and alert.due_at is not None and alert.due_at < now):
+    if not alert.overdue_at(now):
         return False
     current = alert.office
     upper = current.parent or current

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -126,7 +128,11 @@ class Alert(models.Model):
     @property
     def overdue(self) -> bool:
         """Return whether the alert has outlived its state's time limit."""
-        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
+        return self.overdue_at(timezone.now())
+
+    def overdue_at(self, now: datetime) -> bool:
+        """Return whether the alert is open and past its time limit at `now`."""
+        return self.is_open and self.due_at is not None and self.due_at < now
 
     def finding_ids(self) -> list[int]:
         """Return the ids of every finding the evidence cites, in order."""

@@ -27,12 +27,11 @@ from finsentry.alerts.models import (
     Alert,
     AlertEvent,
     AlertTrigger,
-    Kind,
     State,
     SweepMark,
 )
 from finsentry.alerts.policy import AlertPolicy, higher, policy
-from finsentry.alerts.routing import routed_offices
+from finsentry.alerts.routing import choose_offices, trigger_routes
 from finsentry.alerts.triggers import (
     LEVEL_NAMES,
     Trigger,
@@ -110,21 +109,16 @@ def raise_alert(trigger: Trigger, rules: AlertPolicy | None = None) -> bool | No
         firm=firm, domain=trigger.domain, state__in=sorted(OPEN_STATES)
     )
     alert = open_alerts.first()
-    domains = (trigger.domain, *trigger.also_domains)
-    provincial = trigger.provincial or trigger.level == "critical"
-    routed = _offices(
-        routed_offices(firm.city_code, firm.county_code, domains, provincial=provincial)
+    codes = trigger_routes(
+        firm.city_code,
+        firm.county_code,
+        trigger.domain,
+        trigger.also_domains,
+        level=trigger.level,
+        provincial=trigger.provincial,
     )
-    if not routed:
-        # A firm registered outside the province's offices, in a domain with no
-        # joint office: the provincial office takes it.
-        routed = _offices([PROVINCIAL_CODE])
-
-    # A big platform is the provincial office's to handle (四(二)4: reported to
-    # it at once); every other alert is worked by the nearest office.
-    in_charge = routed[0]
-    if trigger.kind == Kind.BIG01:
-        in_charge = next((o for o in routed if o.code == PROVINCIAL_CODE), in_charge)
+    found = {o.code: o for o in _offices([*codes, PROVINCIAL_CODE])}
+    routed, in_charge = choose_offices(codes, found, trigger.kind)
 
     if alert is None:
         alert = Alert(

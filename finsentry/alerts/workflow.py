@@ -25,6 +25,7 @@ from finsentry.accounts.roles import ACTIONS, ROLE_LABELS, Role
 from finsentry.alerts.models import Alert, AlertEvent, State
 from finsentry.alerts.policy import policy
 from finsentry.alerts.visibility import visible_alerts
+from finsentry.cases import access
 from finsentry.cases import services as cases
 from finsentry.cases.errors import (
     OutOfScope,
@@ -92,11 +93,7 @@ def may_handle(user: UserLike, alert: Alert) -> bool:
     of a cross-domain BIG-01 alert) reads it; handling it, which opens tasks
     and cases in its domain, takes the scope the case workflow asks for.
     """
-    scope = scoping.scope_of(user)
-    firm = alert.firm
-    return scope.allows_region(firm.city_code, firm.county_code) and (
-        scope.allows_domain(alert.domain)
-    )
+    return access.in_scope(user, alert.firm, alert.domain)
 
 
 def available(alert: Alert, user: UserLike) -> list[Step]:

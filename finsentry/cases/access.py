@@ -87,6 +87,13 @@ def office_of(user: UserLike) -> Office:
     return Office.objects.get(code=PROVINCIAL_CODE)
 
 
+def in_scope(user: UserLike, firm: Firm, domain: str) -> bool:
+    """Return whether `user` sees `firm` and works in `domain` (`check_scope`)."""
+    return scoping.firm_visible(user, firm) and (
+        scoping.scope_of(user).allows_domain(domain)
+    )
+
+
 def check_scope(user: UserLike, firm: Firm, domain: str) -> None:
     """Raise OutOfScope unless `user` sees `firm` and works in `domain`."""
     scope = scoping.scope_of(user)
