@@ -11,18 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from finsentry.api import auditing, queries
+from finsentry.api import queries
 from finsentry.api.alert_serializers import (
     AlertDetailSerializer,
     AlertQuery,
     AlertSerializer,
 )
-from finsentry.api.listing import ScopedList
-from finsentry.api.permissions import Grant
+from finsentry.api.listing import ScopedDetail, ScopedList
 from finsentry.api.schema import ID
 
 
@@ -44,17 +40,15 @@ class AlertList(ScopedList):
 
 
 @extend_schema(tags=["预警"], parameters=[ID])
-class AlertDetail(generics.GenericAPIView):
+class AlertDetail(ScopedDetail):
     """一条预警：事由、各项依据、接收和承办机构、办理时限、核查任务、处置案件和办理记录。
 
     不在您工作范围内的预警答复 404。每次查看记入审计日志。预警的办理在网页上进行。
     """
 
-    permission_classes = [Grant]
     grants = {"GET": "alert.view"}
     serializer_class = AlertDetailSerializer
+    action = "alert.view"
 
-    def get(self, request: Request, pk: int) -> Response:
-        alert = queries.visible_alert(request.user, pk)
-        auditing.record(request, "alert.view", alert, firm=alert.firm)
-        return Response(AlertDetailSerializer(alert).data)
+    def lookup(self, user: Any, pk: int) -> Any:
+        return queries.visible_alert(user, pk)

@@ -16,7 +16,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from finsentry.api import auditing, queries
+from finsentry.api import queries
 from finsentry.api.case_serializers import (
     CaseDetailSerializer,
     CaseQuery,
@@ -27,7 +27,7 @@ from finsentry.api.case_serializers import (
     TaskQuery,
     TaskSerializer,
 )
-from finsentry.api.listing import ScopedList
+from finsentry.api.listing import ScopedDetail, ScopedList
 from finsentry.api.permissions import Grant
 from finsentry.api.schema import ID
 from finsentry.cases.verification import record_result
@@ -50,20 +50,18 @@ class CaseList(ScopedList):
 
 
 @extend_schema(tags=["案件"], parameters=[ID])
-class CaseDetail(generics.GenericAPIView):
+class CaseDetail(ScopedDetail):
     """一个处置案件：状态、处置类型、依据的发现、核查任务和办理记录（时间线）。
 
     不在您工作范围内的案件答复 404。每次查看记入审计日志。
     """
 
-    permission_classes = [Grant]
     grants = {"GET": "case.view"}
     serializer_class = CaseDetailSerializer
+    action = "case.view"
 
-    def get(self, request: Request, pk: int) -> Response:
-        case = queries.visible_case(request.user, pk)
-        auditing.record(request, "case.view", case, firm=case.firm)
-        return Response(CaseDetailSerializer(case).data)
+    def lookup(self, user: Any, pk: int) -> Any:
+        return queries.visible_case(user, pk)
 
 
 @extend_schema_view(get=extend_schema(parameters=[TaskQuery], tags=["核查任务"]))
@@ -83,20 +81,18 @@ class TaskList(ScopedList):
 
 
 @extend_schema(tags=["核查任务"], parameters=[ID])
-class TaskDetail(generics.GenericAPIView):
+class TaskDetail(ScopedDetail):
     """一个核查任务：核查要求、引用的发现和已填报的核查记录。
 
     不在您工作范围内的任务答复 404。每次查看记入审计日志。
     """
 
-    permission_classes = [Grant]
     grants = {"GET": "case.view"}
     serializer_class = TaskDetailSerializer
+    action = "task.view"
 
-    def get(self, request: Request, pk: int) -> Response:
-        task = queries.visible_task(request.user, pk)
-        auditing.record(request, "task.view", task, firm=task.firm)
-        return Response(TaskDetailSerializer(task).data)
+    def lookup(self, user: Any, pk: int) -> Any:
+        return queries.visible_task(user, pk)
 
 
 @extend_schema(

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from finsentry.api import auditing, queries
-from finsentry.api.listing import ScopedList
+from finsentry.api.listing import ScopedDetail, ScopedList
 from finsentry.api.permissions import Grant
 from finsentry.api.schema import ID, USCC
 from finsentry.api.serializers import (
@@ -85,17 +85,18 @@ class FindingList(ScopedList):
 
 
 @extend_schema(tags=["发现"], parameters=[ID])
-class FindingDetail(generics.GenericAPIView):
+class FindingDetail(ScopedDetail):
     """一条发现及其证据：命中的字样、网页、片段和规则版本。
 
     不在您工作范围内的发现答复 404。每次查看记入审计日志。
     """
 
-    permission_classes = [Grant]
     grants = {"GET": "firm.view"}
     serializer_class = FindingDetailSerializer
+    action = "finding.view"
 
-    def get(self, request: Request, pk: int) -> Response:
-        finding = queries.visible_finding(request.user, pk)
-        auditing.record(request, "finding.view", finding, code=finding.code)
-        return Response(FindingDetailSerializer(finding).data)
+    def lookup(self, user: Any, pk: int) -> Any:
+        return queries.visible_finding(user, pk)
+
+    def audit_detail(self, found: Any) -> dict[str, Any]:
+        return {"code": found.code}
