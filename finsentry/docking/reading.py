@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from finsentry.docking.columns import CANONICAL, LABELS, map_header, missing_columns
 from finsentry.registry.errors import SourceError
-from finsentry.registry.heads import read_csv_head, read_sheet_head
+from finsentry.registry.heads import read_csv_head, read_sheet_head, require_columns
 from finsentry.registry.sources import CsvBlock, RawBatch, SourceInfo, parse_csv_block
 
 log = logging.getLogger(__name__)
@@ -30,11 +30,7 @@ def _check_header(
     path: str, header: list[str], positions: dict[str, int], line: int
 ) -> None:
     """Raise SourceError naming the required columns a header lacks."""
-    missing = missing_columns(positions)
-    if missing:
-        names = "、".join(f"{c}（{LABELS[c]}）" for c in missing)
-        found = "、".join(header) or "无"
-        raise SourceError(path, f"缺少必需列 {names}；表头为：{found}", line=line)
+    require_columns(path, header, missing_columns(positions), LABELS, line)
 
 
 def _is_header(cells: list[str]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,3 +83,17 @@ def read_sheet_head(
     chosen = choose_header([[to_text(v) for v in row] for row in top], is_header)
     header = [to_text(v) for v in top[chosen]] if top else []
     return header, chosen + 1, itertools.chain(top[chosen + 1 :], rows)
+
+
+def require_columns(
+    path: str,
+    header: list[str],
+    missing: list[str],
+    labels: Mapping[str, str],
+    line: int,
+) -> None:
+    """Raise SourceError naming the required columns (`missing`) a header lacks."""
+    if missing:
+        names = "、".join(f"{c}（{labels[c]}）" for c in missing)
+        found = "、".join(header) or "无"
+        raise SourceError(path, f"缺少必需列 {names}；表头为：{found}", line=line)

@@ -22,7 +22,7 @@ import pyarrow.csv as pv
 
 from finsentry.registry.columns import LABELS, REQUIRED, map_header
 from finsentry.registry.errors import SourceError
-from finsentry.registry.heads import read_csv_head
+from finsentry.registry.heads import read_csv_head, require_columns
 
 log = logging.getLogger(__name__)
 
@@ -115,12 +115,7 @@ def source_kind(path: Path) -> str:
 def check_header(info: SourceInfo) -> None:
     """Raise SourceError when a required column is missing from the header."""
     missing = [c for c in REQUIRED if c not in info.positions]
-    if missing:
-        names = "、".join(f"{c}（{LABELS[c]}）" for c in missing)
-        found = "、".join(info.header) or "无"
-        raise SourceError(
-            info.path, f"缺少必需列 {names}；表头为：{found}", line=info.header_line
-        )
+    require_columns(info.path, info.header, missing, LABELS, info.header_line)
 
 
 def is_header(cells: list[str]) -> bool:
