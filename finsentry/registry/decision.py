@@ -132,31 +132,15 @@ def licence_of(
     return recognise_licensed(name, scope)
 
 
-@dataclass(frozen=True)
-class _Summary:
-    """The parts of a Screening that follow from its words, not their places.
-
-    `bare` is the Screening they make with no hits, shared by every record
-    whose hits a caller does not keep.
-    """
-
-    flagged: bool
-    licensed: bool
-    domains: tuple[str, ...]
-    keywords: tuple[str, ...]
-    reasons: tuple[str, ...]
-    licence_kind: str | None
-    bare: Screening
-
-
 def _summary(
     words: WordList,
     name_words: tuple[str, ...],
     reading: ScopeReading,
     context: str | None,
     licence: LicenceMatch | None,
-) -> _Summary:
-    """Return the summary for these words; kept per word list, as few words recur."""
+) -> Screening:
+    """Return the Screening these words make, without hits; kept per word list,
+    as few words recur, and shared by every record that says the same."""
     key = (name_words, reading.counted_words, reading.excluded, context, licence)
     known = words.summaries.get(key)
     if known is not None:
@@ -175,7 +159,7 @@ def _summary(
         reasons.append(f"金融字样与房地产字样同现（{context}），归入房地产互联网金融")
     domains = tuple(d for d in DOMAINS if d in specific)
     reasons += [f"仅在排除条款内出现“{w}”，不计为命中" for w in reading.excluded]
-    bare = Screening(
+    summary = Screening(
         flagged=bool(hit_words) and licence is None,
         licensed=licence is not None,
         domains=domains or ((CROSS,) if hit_words else ()),
@@ -183,15 +167,6 @@ def _summary(
         reasons=tuple(reasons),
         hits=(),
         licence_kind=licence.kind if licence is not None else None,
-    )
-    summary = _Summary(
-        bare.flagged,
-        bare.licensed,
-        bare.domains,
-        bare.keywords,
-        bare.reasons,
-        bare.licence_kind,
-        bare,
     )
     words.summaries[key] = summary
     return summary
@@ -239,6 +214,7 @@ def decide_market(
     context = _real_estate_evidence(words, name, reading) if hits else None
     name_words = tuple(dict.fromkeys(h.word for h in name_hits)) if name_hits else ()
     summary = _summary(words, name_words, reading, context, licence)
+    # The constructor, not dataclasses.replace: this runs for every hit record.
     return Screening(
         summary.flagged,
         summary.licensed,
@@ -266,7 +242,7 @@ def decide_words(
     if not hit and not reading.excluded and licence is None:
         return CLEAN
     context = _real_estate_evidence(words, name, reading) if hit else None
-    return _summary(words, name_words, reading, context, licence).bare
+    return _summary(words, name_words, reading, context, licence)
 
 
 NO_SCOPE = ScopeReading((), (), (), ())
