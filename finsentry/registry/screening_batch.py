@@ -365,24 +365,20 @@ def _decide_rows(
         strict=True,
     ):
         code, name, scope = code or "", name or "", scope or ""
-        found: list[Hit] = []
         if fast:
             reading = scanner.known_reading(scope)
             if reading is None:
                 hits = [Hit(texts[w], "scope", at, end) for w, at, end in in_scope]
                 reading = scanner.reading(scope, hits, plain)
-            in_words = [texts[w] for w, _, _ in in_name]
-            if keep_hits:
-                found = [Hit(texts[w], "name", at, end) for w, at, end in in_name]
+            found = [Hit(texts[w], "name", at, end) for w, at, end in in_name]
         else:
             found = scanner.scan(name, "name")
             reading = scanner.reading(scope, None, plain)
-            in_words = [h.word for h in found]
         licence = licence_of(code, name, scope, licences) if may_hold else None
         if keep_hits:
             outcome = decide_market(name, found, reading, words, licence)
         else:
-            distinct = tuple(dict.fromkeys(in_words))
+            distinct = tuple(dict.fromkeys(h.word for h in found))
             outcome = decide_words(name, distinct, reading, words, licence)
         if outcome is not CLEAN:
             results[row] = outcome
