@@ -63,10 +63,13 @@ class SweepResult:
     merged: int = 0
     by_kind: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def count(self, kind: str, new: bool) -> None:
-        """Count one trigger turned into an alert (new) or added to one."""
-        self.by_kind[kind] += 1
-        if new:
+    def note(self, trigger: Trigger, outcome: bool | None) -> None:
+        """Count a trigger that became an alert (True) or was added to one
+        (False); one handled before (None) counts nothing."""
+        if outcome is None:
+            return
+        self.by_kind[trigger.kind] += 1
+        if outcome:
             self.raised += 1
         else:
             self.merged += 1
@@ -207,22 +210,14 @@ def sweep(firm_ids: Iterable[int] | None = None) -> SweepResult:
     triggers += finding_triggers(rules, wanted)
     triggers += big01_triggers(rules, wanted)
 
-    def count(trigger: Trigger, outcome: bool | None) -> None:
-        _count(result, trigger, outcome)
-
     if len(triggers) >= BULK_FROM:
-        raise_many(triggers, rules, raise_alert, count)
+        raise_many(triggers, rules, raise_alert, result.note)
     else:
         for trigger in triggers:
-            count(trigger, raise_alert(trigger, rules))
+            result.note(trigger, raise_alert(trigger, rules))
     SweepMark.objects.filter(pk=watermark.pk).update(last_id=last)
     log.info("alert sweep finished raised=%d merged=%d", result.raised, result.merged)
     return result
-
-
-def _count(result: SweepResult, trigger: Trigger, outcome: bool | None) -> None:
-    if outcome is not None:
-        result.count(trigger.kind, outcome)
 
 
 def after_report_import(run_id: int) -> SweepResult:
