@@ -52,7 +52,8 @@ class VerifyForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         methods = catalogue().verification_methods
-        self.fields["method"].choices = list(methods.items())  # type: ignore[attr-defined]
+        method = self.fields["method"]
+        method.choices = list(methods.items())  # type: ignore[attr-defined]
         offices = inspector_offices(firm)
         self.fields["assignee_office"].queryset = offices  # type: ignore[attr-defined]
         if offices:

@@ -246,7 +246,7 @@ class CaseDetailSerializer(CaseSerializer):
     @extend_schema_field(TaskSerializer(many=True))
     def get_tasks(self, case: Case) -> list[dict[str, Any]]:
         tasks = case.tasks.select_related("firm", "assignee_office", "assignee")
-        return TaskSerializer(tasks.order_by("id"), many=True).data  # type: ignore[return-value]
+        return list(TaskSerializer(tasks.order_by("id"), many=True).data)
 
 
 class RecordInput(serializers.Serializer):

@@ -171,7 +171,7 @@ class FirmDetailSerializer(FirmSerializer):
     @extend_schema_field(FindingCountSerializer(many=True))
     def get_findings(self, firm: Firm) -> list[dict[str, Any]]:
         rows = self.context.get("findings", [])
-        return FindingCountSerializer(rows, many=True).data  # type: ignore[return-value]
+        return list(FindingCountSerializer(rows, many=True).data)
 
     @extend_schema_field(RiskSerializer(allow_null=True))
     def get_risk(self, firm: Firm) -> dict[str, Any] | None:

@@ -1,6 +1,7 @@
 """The audit service and the append-only trail, in the ORM and in the database."""
 
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.contrib.auth.models import User
@@ -32,7 +33,8 @@ def firm() -> Firm:
 
 @pytest.fixture
 def analyst() -> User:
-    return create_staff("analyst", PASSWORD, "province", Role.ANALYST)  # type: ignore[return-value]
+    staff = create_staff("analyst", PASSWORD, "province", Role.ANALYST)
+    return cast(User, staff)
 
 
 def test_record_from_a_request_keeps_user_origin_firm_and_detail(
@@ -96,7 +98,7 @@ def test_system_entries_have_no_user() -> None:
     assert entry.username == ""
 
 
-def test_forwarded_address_is_trusted_only_behind_a_proxy(settings) -> None:  # noqa: ANN001
+def test_forwarded_address_is_trusted_only_behind_a_proxy(settings) -> None:
     request = RequestFactory().get(
         "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 10.0.0.9"
     )

@@ -8,7 +8,7 @@ from finsentry.registry.models import Firm
 from finsentry.risk.models import FirmScore, LevelChange, Rescore
 
 
-def level_change(firm: Firm, old: str, new: str, old_score: int, new_score: int):  # noqa: ANN201
+def level_change(firm: Firm, old: str, new: str, old_score: int, new_score: int):
     """Record a rescoring that moved `firm` from `old` to `new`, citing its P2P-05."""
     now = timezone.now()
     run = Rescore.objects.create(weights_version="test-1", started_at=now)

@@ -16,7 +16,7 @@ from tests.alerts.conftest import critical_finding, import_big
 from tests.alerts.scores import level_change
 
 
-def _escalations(user) -> int:  # noqa: ANN001
+def _escalations(user) -> int:
     return Notice.objects.filter(recipient=user, kind="alert_escalated").count()
 
 

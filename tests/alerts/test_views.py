@@ -17,7 +17,7 @@ from tests.alerts.scores import level_change
 from tests.cases.conftest import login, office
 
 
-def _listed(client, **query: str) -> str:  # noqa: ANN001
+def _listed(client, **query: str) -> str:
     return client.get(reverse("alerts:list"), query).content.decode()
 
 

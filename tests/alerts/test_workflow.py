@@ -24,13 +24,13 @@ from tests.cases.conftest import office
 
 
 @pytest.fixture
-def alert(staff, yanji_firm, clock) -> Alert:  # noqa: ANN001
+def alert(staff, yanji_firm, clock) -> Alert:
     critical_finding(yanji_firm)
     sweep()
     return Alert.objects.get()
 
 
-def _verify(user, alert: Alert) -> Alert:  # noqa: ANN001
+def _verify(user, alert: Alert) -> Alert:
     return workflow.start_verification(
         user,
         alert,

@@ -64,13 +64,13 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing(settings) -> None:  # noqa: ANN001
+def fast_hashing(settings) -> None:
     """Hash the test passwords cheaply; Argon2 is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def stores(settings, tmp_path: Path) -> None:  # noqa: ANN001
+def stores(settings, tmp_path: Path) -> None:
     """Keep stored files in the test's folder; start with no throttle history."""
     settings.EVIDENCE_DIR = tmp_path / "evidence"
     cache.clear()

@@ -47,9 +47,11 @@ def test_another_domain_office_sees_neither_p2p_firm_nor_case(world: World) -> N
 def detail_urls(world: World) -> dict[str, str]:
     """Return the detail URL of each kind of record of the 长春 firm."""
     firm = world.changchun
+    finding = firm.findings.first()
+    assert finding is not None
     return {
         "firm": f"/api/v1/firms/{firm.uscc}/",
-        "finding": f"/api/v1/findings/{firm.findings.first().pk}/",  # type: ignore[union-attr]
+        "finding": f"/api/v1/findings/{finding.pk}/",
         "case": f"/api/v1/cases/{world.changchun_task.case_id}/",
         "task": f"/api/v1/tasks/{world.changchun_task.pk}/",
     }

@@ -50,13 +50,13 @@ def _staff(name: str, office: str, role: Role, full: str) -> User:
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing(settings) -> None:  # noqa: ANN001
+def fast_hashing(settings) -> None:
     """Hash the many test passwords cheaply; Argon2 is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def evidence_dir(settings, tmp_path: Path) -> Path:  # noqa: ANN001
+def evidence_dir(settings, tmp_path: Path) -> Path:
     """Keep every test's stored files in its own folder."""
     folder = tmp_path / "evidence"
     settings.EVIDENCE_DIR = folder
@@ -146,7 +146,7 @@ def login(user: User) -> Client:
     return client
 
 
-def task_on(firm: Firm, by: User, to: str, due: date, **extra: object):  # noqa: ANN201
+def task_on(firm: Firm, by: User, to: str, due: date, **extra: object):
     """Assign a site visit on `firm` to the office `to` and return the task."""
     return services.assign_task(
         by,

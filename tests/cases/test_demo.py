@@ -28,7 +28,7 @@ COUNTIES = [
 ]
 
 
-def test_demo_plants_cases_in_every_stage_once(clock, fast_hashing) -> None:  # noqa: ANN001
+def test_demo_plants_cases_in_every_stage_once(clock, fast_hashing) -> None:
     ensure_demo_staff("jilin-demo-2016")
     for i, county in enumerate(COUNTIES, start=10):
         make_firm(i, county, f"演示网贷平台{i}有限公司")

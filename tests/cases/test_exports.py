@@ -29,7 +29,7 @@ NOW = datetime(2026, 9, 14, 3, 20, tzinfo=UTC)
 
 
 @pytest.fixture
-def worked(staff, cc_firm, clock):  # noqa: ANN001, ANN201
+def worked(staff, cc_firm, clock):
     """The 长春 firm with a page snapshot, a site visit with a photo and an order."""
     site = Site.objects.create(
         root_url="http://xinrong.example/", host="xinrong.example", firm=cc_firm,
@@ -71,7 +71,7 @@ def worked(staff, cc_firm, clock):  # noqa: ANN001, ANN201
     return {"firm": cc_firm, "shot": shot, "task": task}
 
 
-def _texts(document) -> str:  # noqa: ANN001
+def _texts(document) -> str:
     parts = [p.text for p in document.paragraphs]
     for grid in document.tables:
         for row in grid.rows:
@@ -81,7 +81,7 @@ def _texts(document) -> str:  # noqa: ANN001
 
 def test_word_dossier_opens_and_marks_every_page_with_user_and_time(
     worked, staff
-) -> None:  # noqa: ANN001
+) -> None:
     body = word.dossier_docx(worked["firm"], staff.analyst, now=NOW)
     document = Document(io.BytesIO(body))
 
@@ -110,7 +110,7 @@ def test_word_dossier_opens_and_marks_every_page_with_user_and_time(
         assert expected in text, expected
 
 
-def test_word_dossier_names_chinese_fonts_on_its_styles(worked, staff) -> None:  # noqa: ANN001
+def test_word_dossier_names_chinese_fonts_on_its_styles(worked, staff) -> None:
     document = Document(io.BytesIO(word.dossier_docx(worked["firm"], staff.analyst)))
     for name, font in [("Normal", "宋体"), ("Heading 1", "黑体"), ("Title", "黑体")]:
         fonts = document.styles[name].element.rPr.find(qn("w:rFonts"))
@@ -120,7 +120,7 @@ def test_word_dossier_names_chinese_fonts_on_its_styles(worked, staff) -> None: 
     assert round(section.page_width.mm) == 210 and round(section.top_margin.mm) == 37
 
 
-def test_evidence_package_manifest_hashes_match_every_file(worked, staff) -> None:  # noqa: ANN001
+def test_evidence_package_manifest_hashes_match_every_file(worked, staff) -> None:
     built = package.build(worked["firm"], staff.analyst, now=NOW)
     assert hashlib.sha256(built.body).hexdigest() == built.sha256
 
@@ -155,7 +155,7 @@ def test_evidence_package_manifest_hashes_match_every_file(worked, staff) -> Non
     Document(io.BytesIO(archive.read("dossier.docx")))
 
 
-def test_package_refuses_a_tampered_snapshot(worked, staff, evidence_dir) -> None:  # noqa: ANN001
+def test_package_refuses_a_tampered_snapshot(worked, staff, evidence_dir) -> None:
     path = evidence.object_path(worked["shot"].sha256)
     path.chmod(0o644)
     path.write_bytes(b"not zstd")
@@ -163,7 +163,7 @@ def test_package_refuses_a_tampered_snapshot(worked, staff, evidence_dir) -> Non
         package.build(worked["firm"], staff.analyst)
 
 
-def test_exports_download_and_are_audited(worked, staff) -> None:  # noqa: ANN001
+def test_exports_download_and_are_audited(worked, staff) -> None:
     client = login(staff.cc_officer)
     firm = worked["firm"]
     word_response = client.get(reverse("cases:word", args=[firm.uscc]))
@@ -179,7 +179,7 @@ def test_exports_download_and_are_audited(worked, staff) -> None:  # noqa: ANN00
 
 
 @pytest.mark.parametrize("who", ["leader", "cc_inspector"])
-def test_leaders_and_inspectors_may_not_export(worked, staff, who: str) -> None:  # noqa: ANN001
+def test_leaders_and_inspectors_may_not_export(worked, staff, who: str) -> None:
     client = login(getattr(staff, who))
     response = client.get(reverse("cases:word", args=[worked["firm"].uscc]))
     assert response.status_code == 403

@@ -130,7 +130,7 @@ def _snapshot(case: Case) -> tuple:
 @pytest.mark.parametrize(("entry", "state"), WRONG_STATES)
 def test_step_from_a_wrong_state_is_refused_and_changes_nothing(
     entry: str, state: State, staff: Staff, cc_firm: Firm, clock
-) -> None:  # noqa: ANN001
+) -> None:
     case = case_in_state(cc_firm, state, staff.analyst)
     before = _snapshot(case)
 
@@ -144,7 +144,7 @@ def test_step_from_a_wrong_state_is_refused_and_changes_nothing(
 @pytest.mark.parametrize(("entry", "role"), WRONG_ROLES)
 def test_step_by_a_role_without_the_grant_is_refused_and_changes_nothing(
     entry: str, role: Role, staff: Staff, cc_firm: Firm, clock
-) -> None:  # noqa: ANN001
+) -> None:
     state = sorted(_sources(entry))[0]
     case = case_in_state(cc_firm, state, staff.analyst)
     before = _snapshot(case)
@@ -156,7 +156,7 @@ def test_step_by_a_role_without_the_grant_is_refused_and_changes_nothing(
     assert _snapshot(case) == before
 
 
-def test_domain_office_is_refused_another_domains_case(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_domain_office_is_refused_another_domains_case(staff, cc_firm, clock) -> None:
     case = case_in_state(cc_firm, State.VERIFYING, staff.analyst, domain="insurance")
     before = _snapshot(case)
 
@@ -167,7 +167,7 @@ def test_domain_office_is_refused_another_domains_case(staff, cc_firm, clock) ->
     assert _snapshot(case) == before
 
 
-def test_yanji_officer_is_refused_a_changchun_case(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_yanji_officer_is_refused_a_changchun_case(staff, cc_firm, clock) -> None:
     case = case_in_state(cc_firm, State.VERIFYING, staff.analyst)
     with pytest.raises(OutOfScope):
         services.classify_compliant(staff.yanji_officer, case, **_evidence(case))
@@ -177,7 +177,7 @@ def test_yanji_officer_is_refused_a_changchun_case(staff, cc_firm, clock) -> Non
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.DOMAIN_OFFICER, Role.LEADER])
 def test_only_the_assigned_offices_roles_record_results(
     role: Role, staff, cc_firm, clock
-) -> None:  # noqa: ANN001
+) -> None:
     task = task_on(cc_firm, staff.analyst, "county-220102", date(2026, 9, 20))
     with pytest.raises(RoleForbidden):
         services.record_result(
@@ -192,7 +192,7 @@ def test_only_the_assigned_offices_roles_record_results(
 
 def test_cancelled_task_takes_no_result_and_done_task_cannot_be_cancelled(
     staff, cc_firm, clock
-) -> None:  # noqa: ANN001
+) -> None:
     cancelled = task_on(cc_firm, staff.analyst, "county-220102", date(2026, 9, 20))
     services.cancel_task(staff.analyst, cancelled, "重复下达")
     with pytest.raises(WrongState):

@@ -21,7 +21,7 @@ def _morning(day: date) -> datetime:
 
 
 @pytest.fixture
-def order(staff, cc_firm, clock):  # noqa: ANN001, ANN201
+def order(staff, cc_firm, clock):
     """A 10-working-day order served Monday 14 September 2026, due 28 September."""
     case = services.open_case(staff.p2p_officer, cc_firm, "p2p", summary="巡查发现")
     return services.order_rectification(
@@ -36,14 +36,14 @@ def order(staff, cc_firm, clock):  # noqa: ANN001, ANN201
     )
 
 
-def _order_notices(order) -> list[str]:  # noqa: ANN001
+def _order_notices(order) -> list[str]:
     keys = Notice.objects.filter(key__startswith=f"reminder:order:{order.pk}:")
     return sorted(set(keys.values_list("key", flat=True)))
 
 
 def test_each_threshold_is_sent_once_however_often_the_job_runs(
     order, staff, clock
-) -> None:  # noqa: ANN001
+) -> None:
     assert order.due_date == date(2026, 9, 28)
     schedule = [
         (date(2026, 9, 20), []),
@@ -76,14 +76,14 @@ def test_each_threshold_is_sent_once_however_often_the_job_runs(
     assert len(_order_notices(order)) == 4
 
 
-def test_a_run_after_a_gap_sends_only_the_nearest_threshold(order, clock) -> None:  # noqa: ANN001
+def test_a_run_after_a_gap_sends_only_the_nearest_threshold(order, clock) -> None:
     clock.move_to(_morning(date(2026, 9, 27)))
     run = reminders.send_reminders()
     assert run.orders == 1
     assert list(Reminder.objects.values_list("threshold", flat=True)) == [1]
 
 
-def test_a_rechecked_order_gets_no_more_reminders(order, staff, clock) -> None:  # noqa: ANN001
+def test_a_rechecked_order_gets_no_more_reminders(order, staff, clock) -> None:
     demand = order.demands.get()
     services.record_recheck(
         staff.cc_inspector,
@@ -96,7 +96,7 @@ def test_a_rechecked_order_gets_no_more_reminders(order, staff, clock) -> None: 
     assert not Reminder.objects.exists()
 
 
-def test_tasks_are_reminded_the_day_before_and_when_late(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_tasks_are_reminded_the_day_before_and_when_late(staff, cc_firm, clock) -> None:
     task = task_on(cc_firm, staff.analyst, "county-220102", date(2026, 9, 18))
     for day in (date(2026, 9, 16), date(2026, 9, 17), date(2026, 9, 17)):
         clock.move_to(_morning(day))
@@ -115,7 +115,7 @@ def test_tasks_are_reminded_the_day_before_and_when_late(staff, cc_firm, clock) 
     assert Reminder.objects.filter(task=task).count() == 2
 
 
-def test_command_takes_a_date_and_reports_counts(order, capsys) -> None:  # noqa: ANN001
+def test_command_takes_a_date_and_reports_counts(order, capsys) -> None:
     call_command("send_reminders", "--date", "2026-09-25")
     assert "整改通知 1 件" in capsys.readouterr().out
     call_command("send_reminders", "--date", "2026-09-25")
@@ -138,7 +138,7 @@ def test_beat_schedule_runs_reminders_daily() -> None:
 
 def test_reminders_are_emailed_after_commit(
     order, staff, clock, settings, mailoutbox, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     settings.NOTICE_EMAIL = True
     clock.move_to(_morning(date(2026, 9, 25)))
     with time_machine.travel(_morning(date(2026, 9, 25)), tick=False):

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def work(staff, cc_firm, yanji_firm, clock):  # noqa: ANN001, ANN201
+def work(staff, cc_firm, yanji_firm, clock):
     """A task and a case in 长春 and in 延吉, and an insurance case in 长春."""
     cc_task = task_on(cc_firm, staff.analyst, "county-220102", date(2026, 9, 20))
     yj_task = task_on(yanji_firm, staff.analyst, "county-222401", date(2026, 9, 20))
@@ -22,7 +22,7 @@ def work(staff, cc_firm, yanji_firm, clock):  # noqa: ANN001, ANN201
     return {"cc": cc_task, "yanji": yj_task, "insurance": insurance}
 
 
-def test_yanji_inspector_lists_only_yanji_cases_and_tasks(staff, work) -> None:  # noqa: ANN001
+def test_yanji_inspector_lists_only_yanji_cases_and_tasks(staff, work) -> None:
     inspector = staff.yanji_inspector
     cases = set(access.visible_cases(inspector))
     tasks = set(queries.task_list(inspector, scope="all"))
@@ -32,7 +32,7 @@ def test_yanji_inspector_lists_only_yanji_cases_and_tasks(staff, work) -> None: 
 
 def test_yanji_inspector_gets_404_for_every_changchun_page_and_export(
     staff, work, cc_firm
-) -> None:  # noqa: ANN001
+) -> None:
     client = login(staff.yanji_inspector)
     case, task = work["cc"].case, work["cc"]
     for url in [
@@ -52,13 +52,13 @@ def test_yanji_inspector_gets_404_for_every_changchun_page_and_export(
     assert cc_firm.name not in tasks and "延吉市汇金网贷" in tasks
 
 
-def test_yanji_officer_exports_only_yanji(staff, work, yanji_firm, cc_firm) -> None:  # noqa: ANN001
+def test_yanji_officer_exports_only_yanji(staff, work, yanji_firm, cc_firm) -> None:
     client = login(staff.yanji_officer)
     assert client.get(reverse("cases:word", args=[yanji_firm.uscc])).status_code == 200
     assert client.get(reverse("cases:package", args=[cc_firm.uscc])).status_code == 404
 
 
-def test_dashboard_counts_only_what_the_user_sees(staff, work) -> None:  # noqa: ANN001
+def test_dashboard_counts_only_what_the_user_sees(staff, work) -> None:
     yanji = queries.board(staff.yanji_inspector)
     province = queries.board(staff.leader)
     p2p = queries.board(staff.p2p_officer)
@@ -71,14 +71,14 @@ def test_dashboard_counts_only_what_the_user_sees(staff, work) -> None:  # noqa:
     assert "长春市" not in html
 
 
-def test_domain_office_sees_its_domain_cases_only(staff, work) -> None:  # noqa: ANN001
+def test_domain_office_sees_its_domain_cases_only(staff, work) -> None:
     p2p = set(access.visible_cases(staff.p2p_officer))
     insurance = set(access.visible_cases(staff.insurance_officer))
     assert work["insurance"] not in p2p
     assert insurance == {work["insurance"]}
 
 
-def test_domain_office_keeps_seeing_the_firm_of_its_case(staff, yanji_firm, clock):  # noqa: ANN001
+def test_domain_office_keeps_seeing_the_firm_of_its_case(staff, yanji_firm, clock):
     from finsentry.accounts import scoping
 
     yanji_firm.findings.all().delete()

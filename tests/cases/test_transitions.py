@@ -30,7 +30,7 @@ TASK_COMBOS = list(
 )
 
 
-def _allowed(transition, state, role) -> bool:  # noqa: ANN001
+def _allowed(transition, state, role) -> bool:
     if role is None or role not in transition.roles:
         return False
     return state in transition.sources if transition.sources else state == ""
@@ -43,7 +43,7 @@ def _allowed(transition, state, role) -> bool:  # noqa: ANN001
 )
 def test_every_step_is_allowed_or_refused_with_a_chinese_reason(
     transition, state, role
-) -> None:  # noqa: ANN001
+) -> None:
     table = (
         CASE_TRANSITIONS
         if transition in CASE_TRANSITIONS.values()

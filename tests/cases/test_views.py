@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_firm_page_shows_findings_by_code_and_the_case_sections(
     staff, cc_firm, clock
-) -> None:  # noqa: ANN001
+) -> None:
     services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查发现")
     html = login(staff.analyst).get(reverse("registry:firm", args=[cc_firm.uscc]))
     text = html.content.decode()
@@ -34,7 +34,7 @@ def test_firm_page_shows_findings_by_code_and_the_case_sections(
         assert part in text, part
 
 
-def test_leader_sees_the_dossier_without_any_action(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_leader_sees_the_dossier_without_any_action(staff, cc_firm, clock) -> None:
     case = services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查发现")
     client = login(staff.leader)
     firm_page = client.get(reverse("registry:firm", args=[cc_firm.uscc])).content
@@ -45,7 +45,7 @@ def test_leader_sees_the_dossier_without_any_action(staff, cc_firm, clock) -> No
     assert refused.status_code == 403
 
 
-def test_assigning_a_task_from_ticked_findings(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_assigning_a_task_from_ticked_findings(staff, cc_firm, clock) -> None:
     client = login(staff.p2p_officer)
     finding = cc_firm.findings.get(domain="p2p")
     url = reverse("cases:new_task", args=[cc_firm.uscc])
@@ -70,7 +70,7 @@ def test_assigning_a_task_from_ticked_findings(staff, cc_firm, clock) -> None:  
     assert task.assignee == staff.cc_inspector and task.case.state == State.VERIFYING
 
 
-def test_inspector_records_a_site_visit_with_photos(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_inspector_records_a_site_visit_with_photos(staff, cc_firm, clock) -> None:
     task = services.assign_task(
         staff.p2p_officer,
         cc_firm,
@@ -109,7 +109,7 @@ def test_inspector_records_a_site_visit_with_photos(staff, cc_firm, clock) -> No
 
 def test_order_step_through_the_form_and_wrong_step_refused_with_reason(
     staff, cc_firm, clock
-) -> None:  # noqa: ANN001
+) -> None:
     case = services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查")
     client = login(staff.p2p_officer)
     finding = cc_firm.findings.get(domain="p2p")
@@ -154,7 +154,7 @@ def test_order_step_through_the_form_and_wrong_step_refused_with_reason(
     assert case.state == State.RECHECK_FAILED
 
 
-def test_incomplete_form_comes_back_with_its_errors(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_incomplete_form_comes_back_with_its_errors(staff, cc_firm, clock) -> None:
     case = services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查")
     response = login(staff.analyst).post(
         reverse("cases:step", args=[case.pk, "order_rectification"]), {"days": "10"}
@@ -165,7 +165,7 @@ def test_incomplete_form_comes_back_with_its_errors(staff, cc_firm, clock) -> No
     assert Case.objects.get().state == State.VERIFYING
 
 
-def test_case_list_filters_overdue_and_dashboard_renders(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_case_list_filters_overdue_and_dashboard_renders(staff, cc_firm, clock) -> None:
     case = case_in_state(cc_firm, State.VERIFYING, staff.analyst)
     services.order_rectification(
         staff.analyst,
@@ -189,7 +189,7 @@ def test_case_list_filters_overdue_and_dashboard_renders(staff, cc_firm, clock) 
     assert 'id="case-chart-data"' in board.content.decode()
 
 
-def test_open_case_page_and_conflict_message(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_open_case_page_and_conflict_message(staff, cc_firm, clock) -> None:
     client = login(staff.cc_officer)
     url = reverse("cases:open", args=[cc_firm.uscc])
     first = client.post(url, {"domain": "p2p", "summary": "举报线索"})
@@ -199,7 +199,7 @@ def test_open_case_page_and_conflict_message(staff, cc_firm, clock) -> None:  # 
     assert "已有未结案件" in again.content.decode()
 
 
-def test_case_and_task_pages_are_audited_reads(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_case_and_task_pages_are_audited_reads(staff, cc_firm, clock) -> None:
     from finsentry.accounts.models import AuditEntry
 
     case = services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查")
@@ -208,7 +208,7 @@ def test_case_and_task_pages_are_audited_reads(staff, cc_firm, clock) -> None:  
     assert entry.username == "leader" and entry.firm_uscc == cc_firm.uscc
 
 
-def test_admin_reads_cases_but_changes_nothing(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_admin_reads_cases_but_changes_nothing(staff, cc_firm, clock) -> None:
     case = services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查")
     client = login(staff.admin)
     listing = client.get("/admin/cases/case/")

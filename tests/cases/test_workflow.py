@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"site visit photo" * 50
 
 
-def test_full_path_from_finding_to_acceptance(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_full_path_from_finding_to_acceptance(staff, cc_firm, clock) -> None:
     finding = cc_firm.findings.get(domain="p2p")
 
     task = task_on(cc_firm, staff.p2p_officer, "county-220102", date(2026, 9, 18))
@@ -98,7 +98,7 @@ def test_full_path_from_finding_to_acceptance(staff, cc_firm, clock) -> None:  #
     assert {"case.open", "task.assign", "task.record", "case.transition"} <= actions
 
 
-def test_failed_recheck_leads_to_a_second_order_or_closure(staff, cc_firm, clock):  # noqa: ANN001
+def test_failed_recheck_leads_to_a_second_order_or_closure(staff, cc_firm, clock):
     case = services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查发现")
     finding = cc_firm.findings.get(domain="p2p")
     order = services.order_rectification(
@@ -138,7 +138,7 @@ def test_failed_recheck_leads_to_a_second_order_or_closure(staff, cc_firm, clock
 
 def test_referral_stores_the_evidence_package_and_names_its_hash(
     staff, cc_firm, clock
-) -> None:  # noqa: ANN001
+) -> None:
     case = services.open_case(staff.p2p_officer, cc_firm, "p2p", summary="涉嫌非法集资")
     referral = services.refer(
         staff.p2p_officer,
@@ -158,7 +158,7 @@ def test_referral_stores_the_evidence_package_and_names_its_hash(
     assert case.state == State.REFERRED and case.disposition == "refer"
 
 
-def test_a_firm_has_one_open_case_per_domain(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_a_firm_has_one_open_case_per_domain(staff, cc_firm, clock) -> None:
     first = services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查")
     services.open_case(staff.analyst, cc_firm, "insurance", summary="保险")
 
@@ -168,7 +168,7 @@ def test_a_firm_has_one_open_case_per_domain(staff, cc_firm, clock) -> None:  # 
     assert Case.objects.filter(firm=cc_firm).count() == 2
 
 
-def test_compliant_in_one_domain_and_rectifying_in_another(staff, cc_firm, clock):  # noqa: ANN001
+def test_compliant_in_one_domain_and_rectifying_in_another(staff, cc_firm, clock):
     p2p = services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查")
     insurance = services.open_case(staff.analyst, cc_firm, "insurance", summary="保险")
     services.classify_compliant(
@@ -193,7 +193,7 @@ def test_compliant_in_one_domain_and_rectifying_in_another(staff, cc_firm, clock
 
 def test_classification_needs_evidence_and_changes_nothing_without_it(
     staff, cc_firm, clock
-) -> None:  # noqa: ANN001
+) -> None:
     case = services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查")
     before = TimelineEntry.objects.count()
 
@@ -207,7 +207,7 @@ def test_classification_needs_evidence_and_changes_nothing_without_it(
 
 def test_working_day_order_past_the_calendar_data_is_refused_whole(
     staff, cc_firm
-) -> None:  # noqa: ANN001
+) -> None:
     with time_machine.travel(date(2026, 12, 28), tick=False):
         case = services.open_case(staff.analyst, cc_firm, "p2p", summary="巡查")
         with pytest.raises(Exception) as refused:
@@ -226,7 +226,7 @@ def test_working_day_order_past_the_calendar_data_is_refused_whole(
     assert case.state == State.VERIFYING and not case.orders.exists()
 
 
-def test_task_goes_only_to_an_office_over_the_firm(staff, cc_firm, clock) -> None:  # noqa: ANN001
+def test_task_goes_only_to_an_office_over_the_firm(staff, cc_firm, clock) -> None:
     with pytest.raises(PreconditionFailed, match="不管辖"):
         task_on(cc_firm, staff.analyst, "county-222401", date(2026, 9, 20))
     with pytest.raises(PreconditionFailed, match="市（州）或县"):
@@ -236,13 +236,13 @@ def test_task_goes_only_to_an_office_over_the_firm(staff, cc_firm, clock) -> Non
 
 def test_county_officer_gives_tasks_only_to_own_office_or_below(
     staff, cc_firm, clock
-) -> None:  # noqa: ANN001
+) -> None:
     task = task_on(cc_firm, staff.cc_officer, "county-220102", date(2026, 9, 20))
     assert task.assigned_by_office == office("city-2201")
     assert task.assignee_office.code == "county-220102"
 
 
-def test_only_the_assigned_office_records_a_result(staff, cc_firm, yanji_firm, clock):  # noqa: ANN001
+def test_only_the_assigned_office_records_a_result(staff, cc_firm, yanji_firm, clock):
     task = task_on(cc_firm, staff.analyst, "county-220102", date(2026, 9, 20))
     with pytest.raises(OutOfScope):
         services.record_result(
@@ -258,7 +258,7 @@ def test_only_the_assigned_office_records_a_result(staff, cc_firm, yanji_firm, c
 
 def test_a_second_record_adds_to_a_done_task_without_replacing(
     staff, cc_firm, clock
-) -> None:  # noqa: ANN001
+) -> None:
     task = task_on(cc_firm, staff.analyst, "county-220102", date(2026, 9, 20))
     for notes in ("第一次勘查：人去楼空", "第二次勘查：已搬迁至新址"):
         services.record_result(

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing(settings) -> None:  # noqa: ANN001
+def fast_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -35,7 +35,7 @@ def people() -> dict[str, User]:
     return made
 
 
-def test_notify_writes_one_notice_per_person_and_key(people) -> None:  # noqa: ANN001
+def test_notify_writes_one_notice_per_person_and_key(people) -> None:
     first = services.notify(
         [people["officer"], people["officer"], people["inspector"]],
         "整改期限提醒",
@@ -49,13 +49,13 @@ def test_notify_writes_one_notice_per_person_and_key(people) -> None:  # noqa: A
     assert Notice.objects.count() == 2
 
 
-def test_inactive_people_get_no_notice(people) -> None:  # noqa: ANN001
+def test_inactive_people_get_no_notice(people) -> None:
     people["officer"].is_active = False
     people["officer"].save()
     assert services.notify([people["officer"]], "t", kind="k") == []
 
 
-def test_notify_office_reaches_members_of_the_roles_asked(people) -> None:  # noqa: ANN001
+def test_notify_office_reaches_members_of_the_roles_asked(people) -> None:
     from finsentry.accounts.models import Office
 
     city = Office.objects.get(code="city-2201")
@@ -65,7 +65,7 @@ def test_notify_office_reaches_members_of_the_roles_asked(people) -> None:  # no
 
 def test_email_copy_goes_after_commit_when_enabled(
     people, settings, mailoutbox, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     settings.NOTICE_EMAIL = True
     settings.FINSENTRY_SITE_URL = "http://10.22.0.5"
     with django_capture_on_commit_callbacks(execute=True):
@@ -79,13 +79,13 @@ def test_email_copy_goes_after_commit_when_enabled(
     assert Notice.objects.get().emailed_at is not None
 
 
-def test_no_email_without_a_mail_relay(people, settings, mailoutbox) -> None:  # noqa: ANN001
+def test_no_email_without_a_mail_relay(people, settings, mailoutbox) -> None:
     settings.NOTICE_EMAIL = False
     services.notify([people["officer"]], "t", kind="k")
     assert mailoutbox == []
 
 
-def test_failed_email_is_kept_on_the_notice(people, settings) -> None:  # noqa: ANN001
+def test_failed_email_is_kept_on_the_notice(people, settings) -> None:
     settings.NOTICE_EMAIL = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
@@ -95,7 +95,7 @@ def test_failed_email_is_kept_on_the_notice(people, settings) -> None:  # noqa: 
     assert notice.emailed_at is None and notice.email_error
 
 
-def test_inbox_lists_own_notices_and_marks_them_read(people) -> None:  # noqa: ANN001
+def test_inbox_lists_own_notices_and_marks_them_read(people) -> None:
     mine = services.notify([people["officer"]], "我的通知", kind="k", url="/cases/")[0]
     services.notify([people["other"]], "别人的通知", kind="k")
     client = Client()
@@ -115,7 +115,7 @@ def test_inbox_lists_own_notices_and_marks_them_read(people) -> None:  # noqa: A
     assert other.read_at is None
 
 
-def test_notice_never_redirects_off_site(people) -> None:  # noqa: ANN001
+def test_notice_never_redirects_off_site(people) -> None:
     notice = services.notify(
         [people["officer"]], "t", kind="k", url="http://evil.example/"
     )[0]
@@ -125,7 +125,7 @@ def test_notice_never_redirects_off_site(people) -> None:  # noqa: ANN001
     assert response.url == reverse("notices:inbox")
 
 
-def test_read_all(people) -> None:  # noqa: ANN001
+def test_read_all(people) -> None:
     services.notify([people["officer"]], "a", kind="k")
     services.notify([people["officer"]], "b", kind="k")
     client = Client()

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import cast
 
 import pytest
 import time_machine
@@ -44,13 +45,13 @@ TODAY = date(2026, 11, 30)
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing(settings) -> None:  # noqa: ANN001
+def fast_hashing(settings) -> None:
     """Hash the test passwords cheaply; Argon2 is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def evidence_dir(settings, tmp_path: Path) -> Path:  # noqa: ANN001
+def evidence_dir(settings, tmp_path: Path) -> Path:
     """Keep every test's stored files in its own folder."""
     folder = tmp_path / "evidence"
     settings.EVIDENCE_DIR = folder
@@ -116,7 +117,8 @@ class World:
 
 
 def _staff(name: str, office: str, role: Role) -> User:
-    return create_staff(name, PASSWORD, office, role, full_name=name)  # type: ignore[return-value]
+    staff = create_staff(name, PASSWORD, office, role, full_name=name)
+    return cast(User, staff)
 
 
 def _reg01(firm: Firm) -> Finding:

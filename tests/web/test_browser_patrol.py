@@ -89,7 +89,7 @@ def sites() -> Iterator[dict[str, FixtureSite]]:
 
 
 @pytest.fixture
-def analyst(db: None, tmp_path: Path, settings, monkeypatch) -> User:  # noqa: ANN001
+def analyst(db: None, tmp_path: Path, settings, monkeypatch) -> User:
     """Return a provincial analyst, with evidence and logs kept under tmp_path."""
     settings.DATA_DIR = tmp_path
     settings.EVIDENCE_DIR = tmp_path / "evidence"
@@ -115,13 +115,13 @@ def platform_firm(db: None) -> Firm:
     )
 
 
-def shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:
     """Save a full-page screenshot under test-artifacts/ for a person to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def log_in(page, base: str) -> None:  # noqa: ANN001
+def log_in(page, base: str) -> None:
     """Log in as the analyst and land on the patrol page."""
     page.goto(base + "/patrol/")
     page.fill("#id_username", "zhaomin")
@@ -130,7 +130,7 @@ def log_in(page, base: str) -> None:  # noqa: ANN001
     page.wait_for_url(base + "/patrol/")
 
 
-def wait_for_round(page) -> PatrolRound:  # noqa: ANN001
+def wait_for_round(page) -> PatrolRound:
     """Wait on the round page until its script has reloaded it finished."""
     page.wait_for_url("**/patrol/rounds/*/")
     page.wait_for_selector(

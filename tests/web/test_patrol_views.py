@@ -39,7 +39,7 @@ TEXT = "鑫融贷\n平台承诺保本保息，年化收益率18%。\n点击\n吉
 
 
 @pytest.fixture(autouse=True)
-def evidence_dir(settings, tmp_path: Path) -> Path:  # noqa: ANN001
+def evidence_dir(settings, tmp_path: Path) -> Path:
     """Keep each test's evidence store in its own folder."""
     settings.EVIDENCE_DIR = tmp_path / "evidence"
     return settings.EVIDENCE_DIR

@@ -21,7 +21,7 @@ FLAGGED = {s.name for s in SAMPLES if s.flagged}
 P2P = {s.name for s in SAMPLES if "p2p" in s.domains}
 
 
-def listed_names(response) -> set[str]:  # noqa: ANN001
+def listed_names(response) -> set[str]:
     """Return the firm names on a rendered watch-list page."""
     return {row.name for row in response.context["page"].rows}
 
