@@ -34,7 +34,7 @@ from finsentry.alerts.models import (
     State,
 )
 from finsentry.alerts.policy import AlertPolicy, higher
-from finsentry.alerts.routing import choose_offices, trigger_routes
+from finsentry.alerts.routing import READERS, choose_offices, trigger_routes
 from finsentry.alerts.triggers import LEVEL_NAMES, Trigger
 from finsentry.notices.models import Notice
 from finsentry.notices.services import office_members, send_emails
@@ -137,9 +137,7 @@ def raise_many(
 
 
 def _readers(offices: Iterable[Office]) -> dict[int, list[int]]:
-    """Return the ids of each office's alert readers (raising.READERS)."""
-    from finsentry.alerts.raising import READERS
-
+    """Return the ids of each office's alert readers (routing.READERS)."""
     members: dict[int, list[int]] = defaultdict(list)
     users = office_members([o.pk for o in offices], READERS)
     for user_id, office_id in users.values_list("pk", "staff_profile__office_id"):

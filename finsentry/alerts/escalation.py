@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from finsentry.alerts.models import OPEN_STATES, Alert, AlertEvent
 from finsentry.alerts.policy import policy
-from finsentry.alerts.raising import READERS
+from finsentry.alerts.routing import READERS
 from finsentry.alerts.triggers import LEVEL_NAMES
 from finsentry.notices import services as notices
 

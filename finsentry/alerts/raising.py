@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from finsentry.accounts.models import Office
 from finsentry.accounts.offices import PROVINCIAL_CODE
-from finsentry.accounts.roles import Role
 from finsentry.alerts.bulk import raise_many
 from finsentry.alerts.models import (
     OPEN_STATES,
@@ -31,7 +30,7 @@ from finsentry.alerts.models import (
     SweepMark,
 )
 from finsentry.alerts.policy import AlertPolicy, higher, policy
-from finsentry.alerts.routing import choose_offices, trigger_routes
+from finsentry.alerts.routing import READERS, choose_offices, trigger_routes
 from finsentry.alerts.triggers import (
     LEVEL_NAMES,
     Trigger,
@@ -45,14 +44,6 @@ from finsentry.notices import services as notices
 from finsentry.registry.models import Firm
 
 log = logging.getLogger(__name__)
-
-# Who reads alerts in an office; inspectors get their work as tasks.
-READERS = [
-    Role.ANALYST.value,
-    Role.DOMAIN_OFFICER.value,
-    Role.LOCAL_OFFICER.value,
-    Role.LEADER.value,
-]
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Which offices an alert goes to, and the office one level up.
+"""Which offices an alert goes to, who in them reads it, and the office one level up.
 
 Plan 四(一)1: the domain joint office of the alert's domain and the firm's
 city and county leading-group offices work the alert; a BIG-01 or critical
@@ -19,8 +19,17 @@ from finsentry.accounts.offices import (
     county_office_code,
     domain_office_code,
 )
+from finsentry.accounts.roles import Role
 
 OfficeT = TypeVar("OfficeT")
+# Who reads alerts in an office; inspectors get their work as tasks.
+READERS = [
+    Role.ANALYST.value,
+    Role.DOMAIN_OFFICER.value,
+    Role.LOCAL_OFFICER.value,
+    Role.LEADER.value,
+]
+
 # The alert kind of BIG-01 (alerts.models.Kind.BIG01), here without the models.
 BIG01_KIND = "big01"
 
