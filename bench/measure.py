@@ -1,7 +1,10 @@
-"""Run a command and report its wall time and the peak summed RSS of its process tree.
+"""Run a command and report its wall time, the peak summed RSS of its process
+tree and the CPU time the tree used.
 
 Sampling /proc every 20 ms catches the worker processes too, which
-getrusage(RUSAGE_CHILDREN) would report only one at a time.
+getrusage(RUSAGE_CHILDREN) would report only one at a time. CPU time is
+each process's last sample, so up to 20 ms of a process that ends between
+samples is missed.
 """
 
 import os
@@ -14,11 +17,12 @@ from pathlib import Path
 
 @dataclass
 class Measured:
-    """Wall seconds and peak resident memory (MiB) of one command."""
+    """Wall seconds, peak resident memory (MiB) and CPU seconds of one command."""
 
     seconds: float
     peak_mib: float
     returncode: int
+    cpu_seconds: float = 0.0
 
 
 def _tree(pid: int) -> list[int]:
@@ -44,9 +48,24 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """Return the user + system CPU seconds of `pid` so far (None: it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name may hold spaces: fields are counted after its ")".
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
 def measure(command: list[str], env: dict[str, str] | None = None) -> Measured:
-    """Run `command` to completion and return its time and peak tree memory."""
+    """Run `command` to completion and return its time, peak tree memory and CPU."""
     peak = 0
+    cpu: dict[int, float] = {}
     started = time.perf_counter()
     process = subprocess.Popen(command, env={**os.environ, **(env or {})})
     done = threading.Event()
@@ -54,7 +73,12 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> Measured:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, sum(_rss_kib(p) for p in _tree(process.pid)))
+            pids = _tree(process.pid)
+            peak = max(peak, sum(_rss_kib(p) for p in pids))
+            for pid in pids:
+                used = _cpu_seconds(pid)
+                if used is not None:
+                    cpu[pid] = used
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -63,4 +87,4 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> Measured:
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    return Measured(seconds, peak / 1024, code)
+    return Measured(seconds, peak / 1024, code, sum(cpu.values()))

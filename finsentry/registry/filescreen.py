@@ -127,7 +127,10 @@ def rendered_batches(
     info, items = sources.open_source(source)
     columns = kept_columns(OUT_COLUMNS)
     if info.kind == "csv":
-        batches = run_blocks(items, info, screener, workers, render_block, columns)
+        # This process holds no connection or thread of its own: fork.
+        batches = run_blocks(
+            items, info, screener, workers, render_block, columns, fork=True
+        )
     else:
         batches = (render(screen_raw(raw, screener, columns)) for raw in items)
     return info, batches

@@ -64,34 +64,11 @@ def normalize_names(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArr
 
 
 def already_normal(arr: pa.Array) -> np.ndarray:
-    """Return a mask of the names matching `_ALREADY_NORMAL` (nulls too).
-
-    Read from the UTF-8 bytes with numpy, several times faster than the
-    regex: a name passes when no byte of it is ASCII or leads a character
-    outside U+4E00-U+9FFF (E4 B8 80 to E9 BF BF) and （） (EF BC 88/89).
-    """
-    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    offsets = np.frombuffer(arr.buffers()[1], dtype=width)
-    offsets = offsets[arr.offset : arr.offset + len(arr) + 1].astype(np.int64)
-    start, stop = int(offsets[0]), int(offsets[-1])
-    data_buf = arr.buffers()[2]
-    data = np.frombuffer(data_buf, dtype=np.uint8)[start:stop] if stop > start else None
-    plain = np.ones(len(arr), dtype=bool)
-    if data is not None:
-        # Two bytes of padding: a lead byte's followers are always in the row.
-        padded = np.concatenate((data, np.zeros(2, dtype=np.uint8)))
-        second, third = padded[1:-1], padded[2:]
-        lead = data >= 0xE0
-        ideograph = (data >= 0xE5) & (data <= 0xE9) | (data == 0xE4) & (second >= 0xB8)
-        bracket = (
-            (data == 0xEF) & (second == 0xBC) & ((third == 0x88) | (third == 0x89))
-        )
-        bad = (data < 0x80) | (data >= 0xC0) & ~lead | lead & ~ideograph & ~bracket
-        seen = np.concatenate(([0], np.cumsum(bad, dtype=np.int64)))
-        plain = seen[offsets[1:] - start] == seen[offsets[:-1] - start]
-    if arr.null_count:
-        plain |= ~arr.is_valid().to_numpy(zero_copy_only=False)
-    return plain
+    """Return a mask of the names matching `_ALREADY_NORMAL` (nulls too)."""
+    # RE2 reads the UTF-8 bytes once (about 0.1 µs a name); a numpy pass over
+    # the bytes took five times as long, one array operation after another.
+    plain = pc.match_substring_regex(arr, _ALREADY_NORMAL)
+    return plain.fill_null(True).to_numpy(zero_copy_only=False)
 
 
 def _normalize_all(arr: pa.Array) -> pa.Array:

@@ -230,14 +230,18 @@ def run_blocks(
     workers: int,
     task: BlockTask[Result],
     columns: Sequence[str] | None = None,
+    fork: bool = False,
 ) -> Iterator[Result]:
     """Return `task` of each block in file order, run in `workers` processes.
 
-    `task` must be a module-level function, as it travels by name.
+    `task` must be a module-level function, as it travels by name. With
+    `fork` the workers are forked from this process, which must then hold
+    no database connection or thread of its own (a file screening); else
+    they come from a fork server.
     """
     if workers <= 1:
         return (task(block, info, screener, columns) for block in blocks)
-    return _parallel(blocks, info, screener, workers, task, columns)
+    return _parallel(blocks, info, screener, workers, task, columns, fork)
 
 
 _worker_screener: Screener | None = None
@@ -273,16 +277,24 @@ def _parallel(
     workers: int,
     task: BlockTask[Result],
     columns: Sequence[str] | None,
+    fork: bool = False,
 ) -> Iterator[Result]:
     """Run `task` on blocks in worker processes, at most two blocks ahead per worker."""
-    context = multiprocessing.get_context("forkserver")
-    # Workers fork from a server that has imported the pipeline once, and
-    # pandas where installed: pyarrow loads it on its first array (~1 s).
-    context.set_forkserver_preload(["pandas", "finsentry.registry.pipeline"])
-    # The server imports while this process compiles the word databases, which
-    # the workers then load instead of compiling one each.
-    forkserver.ensure_running()
-    assert screener.scanner is not None
+    context: multiprocessing.context.BaseContext
+    if fork and "fork" in multiprocessing.get_all_start_methods():
+        # A forked worker starts at once with this process's modules and
+        # compiled word databases: no server to start, nothing to import.
+        context = multiprocessing.get_context("fork")
+        assert screener.scanner is not None
+    else:
+        context = multiprocessing.get_context("forkserver")
+        # Workers fork from a server that has imported the pipeline once, and
+        # pandas where installed: pyarrow loads it on its first array (~1 s).
+        context.set_forkserver_preload(["pandas", "finsentry.registry.pipeline"])
+        # The server imports while this process compiles the word databases,
+        # which the workers then load instead of compiling one each.
+        forkserver.ensure_running()
+        assert screener.scanner is not None
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(screener,)
     ) as pool:
