@@ -1,15 +1,20 @@
 """Screening a registry file on its own, with no database (`finsentry screen FILE`).
 
 Worker processes parse, validate, screen and render their blocks as rows of
-OUT.csv; this process refuses repeated codes, keeps order and writes. A
-rendered batch travels as its CSV text and the codes and lines of its rows,
-which is all the repeat check needs, so writing costs this process next to
-nothing; a batch with a repeated code loses those rows' lines of text.
+OUT.csv, each block into a spool file beside OUT; this process refuses
+repeated codes, keeps order and appends the spool files to OUT in the
+kernel (copy_file_range). A rendered batch travels back as its spool file's
+name and the codes and lines of its rows, which is all the repeat check
+needs: the rendered text never passes through a pipe or a pickle. A batch
+with a repeated code is read back and written without those rows.
 """
 
 import csv
+import functools
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -70,15 +75,13 @@ class ScreenSummary:
 
 @dataclass
 class Rendered:
-    """A screened batch as OUT.csv rows, with what the repeat check needs.
+    """A screened batch rendered as OUT.csv rows, with what the repeat check needs.
 
-    `text` holds one line per row; when a field holds a newline it is None
-    and `table` holds the rows instead. `keys` has each row's `uscc` and
-    `line`, `digests` their `code_digests`, sorted.
+    `path` is the spool file holding the rows, one CSV record each; `keys`
+    has each row's `uscc` and `line`, `digests` their `code_digests`, sorted.
     """
 
-    text: bytes | None
-    table: pa.Table | None
+    path: Path
     keys: pa.Table
     digests: np.ndarray
     flagged: np.ndarray
@@ -92,18 +95,15 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def render(screened: Screened) -> Rendered:
-    """Return a screened batch rendered as OUT.csv rows."""
+def render(screened: Screened, spool: Path) -> Rendered:
+    """Return a screened batch rendered as OUT.csv rows into a new file in `spool`."""
     table = screened.table.select(OUT_COLUMNS).cast(OUT_SCHEMA)
-    sink = pa.BufferOutputStream()
-    pv.write_csv(table, sink, _ROWS_ONLY)
-    text: bytes | None = sink.getvalue().to_pybytes()
-    assert text is not None
-    one_line_each = text.count(b"\n") == table.num_rows
+    handle, name = tempfile.mkstemp(suffix=".csv", dir=spool)
+    os.close(handle)
+    pv.write_csv(table, name, _ROWS_ONLY)
     keys = table.select(["uscc", "line"])
     return Rendered(
-        text if one_line_each else None,
-        None if one_line_each else table,
+        Path(name),
         keys,
         np.sort(code_digests(keys["uscc"])),
         table["flagged"].to_numpy(),
@@ -114,25 +114,31 @@ def render(screened: Screened) -> Rendered:
 
 
 def render_block(
-    block: CsvBlock, info: SourceInfo, screener: Screener, columns: Sequence[str] | None
+    block: CsvBlock,
+    info: SourceInfo,
+    screener: Screener,
+    columns: Sequence[str] | None,
+    spool: Path,
 ) -> Rendered:
-    """Screen one CSV block and render it (a `run_blocks` task)."""
-    return render(screen_block(block, info, screener, columns))
+    """Screen one CSV block and render it into `spool` (a `run_blocks` task)."""
+    return render(screen_block(block, info, screener, columns), spool)
 
 
 def rendered_batches(
-    source: Path, screener: Screener, workers: int
+    source: Path, screener: Screener, workers: int, spool: Path
 ) -> tuple[SourceInfo, Iterator[Rendered]]:
-    """Open a registry file; return its info and its rendered batches in order."""
+    """Open a registry file; return its info and its rendered batches in order.
+
+    The batches' rows are in spool files in `spool`, which the caller removes.
+    """
     info, items = sources.open_source(source)
     columns = kept_columns(OUT_COLUMNS)
     if info.kind == "csv":
+        task = functools.partial(render_block, spool=spool)
         # This process holds no connection or thread of its own: fork.
-        batches = run_blocks(
-            items, info, screener, workers, render_block, columns, fork=True
-        )
+        batches = run_blocks(items, info, screener, workers, task, columns, fork=True)
     else:
-        batches = (render(screen_raw(raw, screener, columns)) for raw in items)
+        batches = (render(screen_raw(raw, screener, columns), spool) for raw in items)
     return info, batches
 
 
@@ -146,7 +152,34 @@ def screen_file(
     """Screen a registry file into OUT (a row per accepted record) and rejects."""
     started = time.perf_counter()
     workers = default_workers() if workers is None else workers
-    info, batches = rendered_batches(source, screener, workers)
+    # Spool files live beside OUT: on one file system they join it in the kernel.
+    spool = Path(tempfile.mkdtemp(prefix=".screen-", dir=out.parent))
+    try:
+        summary = _screen_into(source, out, rejects_path, screener, workers, spool)
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+    summary.seconds = time.perf_counter() - started
+    log.info(
+        "screening finished accepted=%d rejected=%d flagged=%d licensed=%d "
+        "seconds=%.1f",
+        summary.accepted,
+        summary.rejected,
+        summary.flagged,
+        summary.licensed,
+        summary.seconds,
+    )
+    return summary
+
+
+def _screen_into(
+    source: Path,
+    out: Path,
+    rejects_path: Path | None,
+    screener: Screener,
+    workers: int,
+    spool: Path,
+) -> ScreenSummary:
+    info, batches = rendered_batches(source, screener, workers, spool)
     summary = ScreenSummary(str(source), info.encoding)
     log.info(
         "screening started source=%s encoding=%s workers=%d",
@@ -176,17 +209,6 @@ def screen_file(
                 sources.write_rejects(reject_writer, rejects)
     if reject_file:
         reject_file.close()
-
-    summary.seconds = time.perf_counter() - started
-    log.info(
-        "screening finished accepted=%d rejected=%d flagged=%d licensed=%d "
-        "seconds=%.1f",
-        summary.accepted,
-        summary.rejected,
-        summary.flagged,
-        summary.licensed,
-        summary.seconds,
-    )
     return summary
 
 
@@ -201,32 +223,49 @@ def _write_batch(
     summary.flagged += int(np.count_nonzero(flagged))
     summary.licensed += int(np.count_nonzero(licensed))
 
-    if batch.text is not None:
-        text = batch.text if kept is None else _kept_lines(batch.text, kept)
-        sink.write(text)
+    if kept is None:
+        _append_file(sink, batch.path)
     else:
-        assert batch.table is not None
-        taken = pa.array(kept or [], type=pa.int64())
-        table = batch.table if kept is None else batch.table.take(taken)
+        table = _read_rendered(batch.path).take(pa.array(kept, type=pa.int64()))
         pv.write_csv(table, sink, _ROWS_ONLY)
+    batch.path.unlink()
     rows = len(batch.digests) if kept is None else len(kept)
     if not repeats:
         return rows, batch.rejects
     return rows, sorted(batch.rejects + repeats, key=lambda r: r.line)
 
 
-def _kept_lines(text: bytes, kept: list[int]) -> bytes:
-    """Return the lines of `text` numbered in `kept` (ascending), joined."""
-    ends = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == ord("\n")) + 1
-    starts = np.concatenate(([0], ends[:-1]))
-    rows = np.asarray(kept, dtype=np.intp)
-    # Consecutive kept rows are one slice of the text.
-    breaks = np.flatnonzero(np.diff(rows) != 1) + 1
-    firsts = rows[np.concatenate(([0], breaks))] if len(rows) else rows
-    lasts = rows[np.concatenate((breaks - 1, [len(rows) - 1]))] if len(rows) else rows
-    return b"".join(
-        text[start:stop]
-        for start, stop in zip(
-            starts[firsts].tolist(), ends[lasts].tolist(), strict=True
-        )
+def _append_file(sink: BinaryIO, path: Path) -> None:
+    """Append the whole file at `path` to `sink`, in the kernel where it can."""
+    sink.flush()
+    with path.open("rb") as source:
+        size = os.fstat(source.fileno()).st_size
+        copied = 0
+        try:
+            while copied < size:
+                step = os.copy_file_range(source.fileno(), sink.fileno(), size - copied)
+                if step == 0:
+                    break
+                copied += step
+        except (AttributeError, OSError):
+            # No copy_file_range here (another OS, or across file systems).
+            pass
+        if copied < size:
+            source.seek(copied)
+            shutil.copyfileobj(source, sink, 1 << 20)
+    # The copy moved the file's offset under the buffered writer: catch up.
+    sink.seek(0, os.SEEK_END)
+
+
+def _read_rendered(path: Path) -> pa.Table:
+    """Return the rows of a spool file as a table of OUT_SCHEMA."""
+    return pv.read_csv(
+        path,
+        read_options=pv.ReadOptions(column_names=OUT_COLUMNS),
+        convert_options=pv.ConvertOptions(
+            column_types=OUT_SCHEMA,
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+        parse_options=pv.ParseOptions(newlines_in_values=True),
     )
