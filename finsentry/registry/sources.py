@@ -272,16 +272,18 @@ def parse_csv_block(
         return _parse_block_slowly(bytes(data), block.first_line, info)
     columns = {canon: table.column(col) for canon, col in wanted.items()}
 
-    # Without a quote character no field can hold a newline.
     rows = table.num_rows
-    extra_newlines = (
-        _field_newlines(columns, rows) if quoted else np.zeros(rows, dtype=np.int64)
-    )
-    physical = rows + int(extra_newlines.sum())
     newlines = block.newlines
     if newlines is None:
         newlines = bytes(text).count(b"\n")
-    mismatch = physical != newlines + (text[-1:] != b"\n")
+    lines_in_block = newlines + (text[-1:] != b"\n")
+    # A field can hold a newline only when quoted, and then the block has more
+    # lines than rows: only then are the fields' newlines counted.
+    extra_newlines = np.zeros(rows, dtype=np.int64)
+    if quoted and rows != lines_in_block:
+        extra_newlines = _field_newlines(columns, rows)
+    physical = rows + int(extra_newlines.sum())
+    mismatch = physical != lines_in_block
     if invalid or undecodable.seen or mismatch:
         # Blank lines, short rows or stray quotes: the exact reader finds each line.
         return _parse_block_slowly(bytes(data), block.first_line, info)
