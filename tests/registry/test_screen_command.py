@@ -10,7 +10,14 @@ import pyarrow.csv as pv
 import pytest
 
 from finsentry.registry import sources
-from finsentry.registry.filescreen import BOM, OUT_COLUMNS, OUT_SCHEMA, screen_file
+from finsentry.registry.filescreen import (
+    BOM,
+    HEADER_OPTIONS,
+    OUT_COLUMNS,
+    OUT_SCHEMA,
+    ROW_OPTIONS,
+    screen_file,
+)
 from finsentry.registry.pipeline import Screener, screened_batches
 from finsentry.registry.screening import WordList
 from tests.registry.registry_files import HEADER, code, firm_row, write_csv
@@ -101,11 +108,11 @@ def test_a_file_whose_every_row_is_refused_still_completes(tmp_path: Path) -> No
 def _table_rendering(source: Path) -> bytes:
     """Return OUT.csv as the table path writes it: header, then each batch."""
     sink = pa.BufferOutputStream()
-    pv.write_csv(OUT_SCHEMA.empty_table(), sink)
+    pv.write_csv(OUT_SCHEMA.empty_table(), sink, HEADER_OPTIONS)
     _, batches = screened_batches(source, Screener(WordList.default()), 1, OUT_COLUMNS)
     for batch in batches:
         table = batch.table.select(OUT_COLUMNS).cast(OUT_SCHEMA)
-        pv.write_csv(table, sink, pv.WriteOptions(include_header=False))
+        pv.write_csv(table, sink, ROW_OPTIONS)
     return BOM + sink.getvalue().to_pybytes()
 
 
