@@ -30,7 +30,10 @@ CLOSE_BRACKETS = frozenset("）)】]〕｝}")
 SOFT_STOPS = frozenset("，,；;。！!？?\n\r")
 _HARD_STOPS = frozenset("；;。！!？?\n\r")
 _COMMAS = frozenset("，,")
-_BACK_STOPS = frozenset("，,；;。：:！!？?\n\r")
+BACK_STOPS = frozenset("，,；;。：:！!？?\n\r")
+# The backward cue that closes a span wherever it stands; the others do so
+# only at the end of a clause.
+EXCEPT_CUE = "除外"
 _EXCEPT_TAIL = frozenset("，,；;。、）)的\n\r")
 _EXCEPT_REACH = 60
 
@@ -92,7 +95,7 @@ def _walk_backward(text: str, end: int) -> int:
             if depth == 0:
                 return i + 1
             depth -= 1
-        elif depth == 0 and ch in _BACK_STOPS:
+        elif depth == 0 and ch in BACK_STOPS:
             return i + 1
     return 0
 
@@ -243,9 +246,9 @@ def _find_spans(scope: str) -> list[tuple[int, int]]:
     for cue in backward.finditer(scope):
         # 不得经营 and the like govern what precedes them only at a clause end.
         at_end = (
-            cue.end() == len(scope) or scope[cue.end()] in _BACK_STOPS | CLOSE_BRACKETS
+            cue.end() == len(scope) or scope[cue.end()] in BACK_STOPS | CLOSE_BRACKETS
         )
-        if cue.group() == "除外" or at_end:
+        if cue.group() == EXCEPT_CUE or at_end:
             spans.append((_walk_backward(scope, cue.start()), cue.end()))
     # An except clause needs its opening character; most scopes have none.
     if load_rule_file()["clauses"]["except_open"] in scope:

@@ -238,7 +238,9 @@ def decide_words(
     For callers that keep an outcome's words and reasons, not where the
     words were found: the result is shared by every record that says the same.
     """
-    hit = bool(name_words or reading.counted)
+    # counted_words, not counted: a reading of words alone (screening_batch's
+    # words-only decisions) holds no hits.
+    hit = bool(name_words or reading.counted_words)
     if not hit and not reading.excluded and licence is None:
         return CLEAN
     context = _real_estate_evidence(words, name, reading) if hit else None

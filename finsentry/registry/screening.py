@@ -218,7 +218,8 @@ class KeywordScanner:
         self.names = literal_table(self.word_texts, word_patterns, NAME_TRIGGERS)
         self.scopes = literal_table(self.word_texts, word_patterns)
         forward = _RULES["clauses"]["forward_cues"]
-        self.clauses = clause_patterns(self.word_texts, forward)
+        backward = _RULES["clauses"]["backward_cues"]
+        self.clauses = clause_patterns(self.word_texts, forward, backward)
         # RE2 syntax (pyarrow): finds the scopes that hold a clause cue.
         self.cue_pattern = "|".join(re.escape(c) for c in cue_literals())
         self._readings: OrderedDict[str, ScopeReading] = OrderedDict()

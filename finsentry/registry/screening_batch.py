@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from finsentry.registry import screening
+from finsentry.registry.clauses import boilerplate_spans, exclusion_spans_near, inside
 from finsentry.registry.decision import (
     MARKET,
     NO_SCOPE,
@@ -40,6 +41,7 @@ from finsentry.registry.wordscan import (
     SPACE,
     TRIGGER,
     WORD,
+    WORD_BEFORE,
     Matches,
     PatternTable,
     row_offsets,
@@ -199,22 +201,33 @@ def _proved_inside(
 ) -> np.ndarray:
     """Return, per scope hit, whether the clause scan proves it inside a clause.
 
-    `lines` are the rows the clause scan read, `found` its matches by line.
+    `lines` are the rows the clause scan read, `found` its matches by line: a
+    WORD match proves the hit of its word that ends where it ends, a
+    WORD_BEFORE match the one that starts where it starts.
     """
     proved = np.zeros(len(hits.rows), dtype=bool)
-    words = len(scanner.word_texts)
-    clause_words = found.where(scanner.clauses.kinds[found.idents] == WORD)
-    if not len(hits.rows) or not len(clause_words.rows):
+    if not len(hits.rows) or not len(found.rows):
         return proved
-    width = int(max(hits.ends.max(), clause_words.ends.max())) + 1
+    words = len(scanner.word_texts)
+    width = int(max(hits.ends.max(), found.ends.max())) + 1
     if len(lines) * width * words >= 1 << 62:
         return proved
     line_of_hit = np.searchsorted(lines, hits.rows)
-    hit_keys = (line_of_hit * width + hits.ends) * words
-    hit_keys += scanner.scopes.words[hits.idents]
-    clause_keys = (clause_words.rows * width + clause_words.ends) * words
-    clause_keys += scanner.clauses.words[clause_words.idents]
-    return np.isin(hit_keys, clause_keys)
+    kinds = scanner.clauses.kinds[found.idents]
+    for kind, hit_at, found_at in (
+        (WORD, hits.ends, found.ends),
+        (WORD_BEFORE, hits.starts, found.starts),
+    ):
+        picked = found.where(kinds == kind)
+        if not len(picked.rows):
+            continue
+        places = found_at[kinds == kind]
+        hit_keys = (line_of_hit * width + hit_at) * words
+        hit_keys += scanner.scopes.words[hits.idents]
+        clause_keys = (picked.rows * width + places) * words
+        clause_keys += scanner.clauses.words[picked.idents]
+        proved |= np.isin(hit_keys, clause_keys)
+    return proved
 
 
 def _clause_only(hits: Matches, scanner: KeywordScanner) -> dict[int, Screening]:
@@ -321,6 +334,31 @@ def _hit_lists(
     return per_row
 
 
+def _scope_words(
+    scope: str, hits: list[tuple[int, int, int]], cue_free: bool
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Return the word indices a scope with no real-estate word counts, and those
+    it holds only inside clauses, each distinct in order of the sorted `hits`.
+
+    What `read_scope` makes of the scope, as words: a `cue_free` scope's only
+    clauses are boilerplate, another's are found in the pieces holding a hit.
+    """
+    if not hits:
+        return (), ()
+    if cue_free:
+        spans = boilerplate_spans(scope)
+    else:
+        spans = exclusion_spans_near(scope, [(at, end) for _, at, end in hits])
+    if not spans:
+        return tuple(dict.fromkeys([w for w, _, _ in hits])), ()
+    outside: list[int] = []
+    within: list[int] = []
+    for word, at, end in hits:
+        (within if inside(spans, at, end) else outside).append(word)
+    counted = tuple(dict.fromkeys(outside))
+    return counted, tuple([w for w in dict.fromkeys(within) if w not in counted])
+
+
 def _decide_rows(
     columns: tuple[pa.Array, pa.Array, pa.Array],
     rows: np.ndarray,
@@ -351,6 +389,9 @@ def _decide_rows(
     name_hits = _hit_lists(sub_names, name_words, picked, scanner.names, keep_hits)
     scope_hits = _hit_lists(sub_scopes, scope_words, picked, scanner.scopes)
     words, texts = scanner.words, scanner.word_texts
+    estate = words.real_estate_words
+    no_estate = (False,) * len(estate)
+    known: dict[tuple, Screening] = {}
     results = {}
     for row, fast, may_hold, plain, code, name, scope, in_name, in_scope in zip(
         picked.tolist(),
@@ -365,6 +406,27 @@ def _decide_rows(
         strict=True,
     ):
         code, name, scope = code or "", name or "", scope or ""
+        if not keep_hits and fast and not any(w in scope for w in estate):
+            # Words alone decide: rows that say the same share one outcome.
+            counted, excluded = _scope_words(scope, in_scope, plain)
+            licence = licence_of(code, name, scope, licences) if may_hold else None
+            in_name_words = tuple(dict.fromkeys([w for w, _, _ in in_name]))
+            context = next((at for at, w in enumerate(estate) if w in name), -1)
+            key = (in_name_words, counted, excluded, context, licence)
+            outcome = known.get(key)
+            if outcome is None:
+                reading = ScopeReading(
+                    (),
+                    tuple([texts[w] for w in counted]),
+                    tuple([texts[w] for w in excluded]),
+                    no_estate,
+                )
+                distinct = tuple([texts[w] for w in in_name_words])
+                outcome = decide_words(name, distinct, reading, words, licence)
+                known[key] = outcome
+            if outcome is not CLEAN:
+                results[row] = outcome
+            continue
         if fast:
             reading = scanner.known_reading(scope)
             if reading is None:

@@ -11,9 +11,11 @@
    patterns of `screening._variant_pattern`.
 2. The scopes of the few rows whose every hit may sit in an exclusion clause
    are scanned again, one row per line, for a forward clause cue followed by
-   the word with no clause stop between them (不得从事…金融): such a word lies in
-   an exclusion span whatever surrounds it (`clause_patterns` says why), so
-   those rows need no clause analysis in Python.
+   the word with no clause stop between them (不得从事…金融), or the word
+   followed by 除外 with no stop or bracket between them (金融、证券除外):
+   such a word lies in an exclusion span whatever surrounds it
+   (`clause_patterns` says why), so those rows need no clause analysis in
+   Python.
 """
 
 from __future__ import annotations
@@ -27,10 +29,19 @@ import hyperscan
 import numpy as np
 import pyarrow as pa
 
-from finsentry.registry.clauses import CLOSE_BRACKETS, OPEN_BRACKETS, SOFT_STOPS
+from finsentry.registry.clauses import (
+    BACK_STOPS,
+    CLOSE_BRACKETS,
+    EXCEPT_CUE,
+    OPEN_BRACKETS,
+    SOFT_STOPS,
+)
 
 # Pattern kinds of the first scan.
 WORD, TRIGGER, SPACE = 0, 1, 2
+# The clause scan's kind for a word proved by the cue after it (除外): its
+# match starts where the word starts, where a WORD match ends where it ends.
+WORD_BEFORE = 3
 # What `\s` matches in a hyperscan pattern without HS_FLAG_UCP, plus U+3000:
 # the whitespace `_variant_pattern` lets stand between a word's characters.
 WHITESPACE = "\t\n\x0b\x0c\r \u3000"
@@ -41,6 +52,9 @@ MAX_SPELLINGS = 256
 # Characters a clause cue must be followed by, up to the word, for the word
 # to lie in the cue's span: anything but a stop or a bracket.
 _CLAUSE_BREAKS = SOFT_STOPS | OPEN_BRACKETS | CLOSE_BRACKETS
+# What may stand between a word and the 除外 after it: anything but what stops
+# the walk back from 除外 (`clauses._walk_backward`).
+_BACK_BREAKS = BACK_STOPS | OPEN_BRACKETS | CLOSE_BRACKETS
 _TOLERANT_FLAGS = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
 
 
@@ -143,30 +157,46 @@ def literal_table(
     return _table(rows, flags, words)
 
 
-def clause_patterns(words: Sequence[str], cues: Sequence[str]) -> PatternTable:
-    """Return the second-scan table: a forward cue, then no break, then a word.
+def clause_patterns(
+    words: Sequence[str], cues: Sequence[str], backward: Sequence[str] = ()
+) -> PatternTable:
+    """Return the second-scan table: a forward cue, then no break, then a word;
+    and, where 除外 is a `backward` cue, a word, then no break, then 除外.
 
-    A match ending where a word hit ends proves the hit excluded: the cue
-    (or a longer cue overlapping it, whose text holds no break either) opens
-    a forward span in `clauses._find_spans`, and the span's walk runs past
-    the word because nothing between them can stop it. The proof holds
-    whatever text surrounds the match, so it needs no other clause analysis.
+    A forward match ending where a word hit ends proves the hit excluded: the
+    cue (or a longer cue overlapping it, whose text holds no break either)
+    opens a forward span in `clauses._find_spans`, and the span's walk runs
+    past the word because nothing between them can stop it. A backward match
+    starting where a hit starts proves it too: every 除外 closes a span (no
+    other backward cue shares a character with it, so none can take its
+    text), and the walk back from it reaches past the word. Either proof
+    holds whatever text surrounds the match, so it needs no other clause
+    analysis.
     """
     usable = [c for c in cues if c and not set(c) & _CLAUSE_BREAKS]
+    others = set("".join(c for c in backward if c != EXCEPT_CUE))
+    closing = EXCEPT_CUE in backward and not others & set(EXCEPT_CUE)
     rows: list[tuple[str, int, int, int]] = []
-    if usable:
-        cue = "(?:" + "|".join(_utf8_expr(c) for c in usable) + ")"
-        gap = "[^" + "".join(_utf8_char(c) for c in sorted(_CLAUSE_BREAKS)) + "]*"
-        for index, word in enumerate(words):
-            if set(word) & _CLAUSE_BREAKS or spellings(word) is None:
-                continue
-            spelt = "".join(
-                "(?:" + "|".join(_utf8_char(f) for f in char_forms(ch)) + ")"
-                for ch in word
-            )
+    flags: list[int] = []
+    cue = "(?:" + "|".join(_utf8_expr(c) for c in usable) + ")"
+    gap = "[^" + "".join(_utf8_char(c) for c in sorted(_CLAUSE_BREAKS)) + "]*"
+    back_gap = "[^" + "".join(_utf8_char(c) for c in sorted(_BACK_BREAKS)) + "]*"
+    for index, word in enumerate(words):
+        if set(word) & _CLAUSE_BREAKS or spellings(word) is None:
+            continue
+        spelt = "".join(
+            "(?:" + "|".join(_utf8_char(f) for f in char_forms(ch)) + ")" for ch in word
+        )
+        if usable:
+            # Only the end is used: no start-of-match, but the class needs UTF-8.
             rows.append((cue + gap + spelt, WORD, index, END_ONLY))
-    # Only the end is used: no start-of-match, but the class needs UTF-8 mode.
-    return _table(rows, [hyperscan.HS_FLAG_UTF8] * len(rows), words)
+            flags.append(hyperscan.HS_FLAG_UTF8)
+        if closing and not set(word) & _BACK_BREAKS:
+            rows.append(
+                (spelt + back_gap + _utf8_expr(EXCEPT_CUE), WORD_BEFORE, index, 0)
+            )
+            flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST)
+    return _table(rows, flags, words)
 
 
 def _utf8_expr(text: str) -> str:

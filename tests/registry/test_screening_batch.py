@@ -2,6 +2,7 @@
 
 import random
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -87,6 +88,10 @@ _PIECES = [
     "不得从事吸收存款，融资担保，代客理财等金融业务",
     "（不含金融、类金融业务）",
     "（金融、证券、期货除外）",
+    "理财除外",
+    "金融：证券除外",
+    "（金融（证券）除外）",
+    "基金管理除外的咨询",
     "除金融、证券业务外的咨询",
     "未经金融监管部门批准，不得从事理财",
     "（依法须经批准的项目，经相关部门批准后方可开展经营活动）",
@@ -148,6 +153,36 @@ def test_clause_scan_proves_only_hits_inside_clauses(scanner: KeywordScanner) ->
         stop = begin + len(data[start:end].decode())
         spans = exclusion_spans_near(scopes[row], [(begin, stop)])
         assert inside(spans, begin, stop), (scopes[row], begin, stop)
+
+
+@pytest.mark.parametrize(
+    ("scope", "word", "proved"),
+    [
+        ("保洁服务（金融、证券、期货除外）", "金融", True),
+        ("理财、投资咨询除外；日用百货", "理财", True),
+        # A stop or a bracket between the word and 除外: left to Python.
+        ("金融，证券除外", "金融", False),
+        ("（金融（证券）除外）", "金融", False),
+        # No 除外 after the word.
+        ("金融服务；除外", "金融", False),
+    ],
+)
+def test_clause_scan_proves_a_word_before_except(
+    scanner: KeywordScanner, scope: str, word: str, proved: bool
+) -> None:
+    array = pa.array([scope])
+    hits = wordscan.scan_array(scanner.scopes, array, 1 << 20)
+    index = scanner.word_texts.index(word)
+    hits = hits.where(scanner.scopes.words[hits.idents] == index)
+    lines, found = screening_batch._clause_scan(scanner, array, np.ones(1, bool))
+
+    got = screening_batch._proved_inside(scanner, hits, lines, found)
+
+    assert got.tolist() == [proved]
+    if proved:
+        start = scope.index(word)
+        spans = exclusion_spans_near(scope, [(start, start + len(word))])
+        assert inside(spans, start, start + len(word))
 
 
 def test_cue_free_scope_reads_like_the_piecewise_analysis(
