@@ -1,6 +1,7 @@
 """Bulk screening equals the scalar reference: generated registries, edge cases."""
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
@@ -131,6 +132,28 @@ def test_batch_equals_record_on_clause_mixtures(scanner: KeywordScanner) -> None
     got = screen_batch(pa.array(codes), pa.array(names), pa.array(scopes), scanner)
 
     assert got == _expected(codes, names, scopes, scanner, None)
+
+
+@pytest.mark.parametrize("source", ["generated", "mixtures"])
+def test_words_only_outcomes_equal_the_full_ones_without_hits(
+    scanner: KeywordScanner, registry: tuple, source: str
+) -> None:
+    if source == "generated":
+        codes, names, scopes, licences = registry
+    else:
+        rng = random.Random(11)
+        scopes = [_random_scope(rng) for _ in range(1500)]
+        names = [
+            normalize_name(rng.choice(["长春房地产金融服务有限公司", "吉林银行"]))
+            for _ in scopes
+        ]
+        codes, licences = ["91220101MA0Y00001A"] * len(scopes), None
+    columns = (pa.array(codes), pa.array(names), pa.array(scopes))
+
+    full = screen_batch(*columns, scanner, licences)
+    words_only = screen_batch(*columns, scanner, licences, keep_hits=False)
+
+    assert words_only == {row: replace(r, hits=()) for row, r in full.items()}
 
 
 def test_clause_scan_proves_only_hits_inside_clauses(scanner: KeywordScanner) -> None:
