@@ -100,9 +100,11 @@ class DuplicateGuard:
         self._runs.append(digests)
         while len(self._runs) > 1 and len(self._runs[-2]) <= 2 * len(self._runs[-1]):
             last = self._runs.pop()
-            # A stable sort of two sorted runs is a merge (timsort finds them).
+            # A stable sort of two sorted runs is a merge (timsort finds them);
+            # in place, as np.sort would copy the joined runs once more.
             joined = np.concatenate((self._runs[-1], last))
-            self._runs[-1] = np.sort(joined, kind="stable")
+            joined.sort(kind="stable")
+            self._runs[-1] = joined
 
     def _keep(self, table: pa.Table) -> None:
         self._kept.append((table["uscc"], table["line"]))
