@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from finsentry.registry import sources
+from finsentry.registry import sources, utf8check
 from finsentry.registry.licensing import LicenceIndex
 from finsentry.registry.repeats import DuplicateGuard
 from finsentry.registry.screening import KeywordScanner, Screening, WordList
@@ -249,8 +249,10 @@ _worker_screener: Screener | None = None
 
 def _init_worker(screener: Screener) -> None:
     global _worker_screener
-    # One process per core already: pyarrow's own threads would only compete.
+    # One process per core already: pyarrow's and polars' own threads would
+    # only compete.
     pa.set_cpu_count(1)
+    utf8check.single_threaded()
     # Screening makes millions of short-lived objects that hold no cycles:
     # collecting less often, and never the objects made so far, saves about
     # a tenth of its time.
@@ -281,7 +283,10 @@ def _parallel(
 ) -> Iterator[Result]:
     """Run `task` on blocks in worker processes, at most two blocks ahead per worker."""
     context: multiprocessing.context.BaseContext
-    if fork and "fork" in multiprocessing.get_all_start_methods():
+    fork = fork and "fork" in multiprocessing.get_all_start_methods()
+    # polars' threads do not survive a fork: a process that has loaded it
+    # (a single-process screening before) starts its workers from a server.
+    if fork and not utf8check.loaded():
         # A forked worker starts at once with this process's modules and
         # compiled word databases: no server to start, nothing to import.
         context = multiprocessing.get_context("fork")

@@ -415,14 +415,14 @@ def _decide_rows(
             key = (in_name_words, counted, excluded, context, licence)
             outcome = known.get(key)
             if outcome is None:
-                reading = ScopeReading(
+                said = ScopeReading(
                     (),
                     tuple([texts[w] for w in counted]),
                     tuple([texts[w] for w in excluded]),
                     no_estate,
                 )
                 distinct = tuple([texts[w] for w in in_name_words])
-                outcome = decide_words(name, distinct, reading, words, licence)
+                outcome = decide_words(name, distinct, said, words, licence)
                 known[key] = outcome
             if outcome is not CLEAN:
                 results[row] = outcome

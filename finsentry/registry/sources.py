@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
 
+from finsentry.registry import utf8check
 from finsentry.registry.columns import LABELS, REQUIRED, map_header
 from finsentry.registry.errors import SourceError
 from finsentry.registry.heads import read_csv_head, require_columns
@@ -236,9 +237,10 @@ def parse_csv_block(
     if columns is not None:
         kept = {c: p for c, p in info.positions.items() if c in columns}
         info = replace(info, positions=kept)
-    text = _utf8_block(data, info)
-    if text is None:
+    utf8 = _utf8_block(data, info)
+    if utf8 is None:
         return _parse_block_slowly(bytes(data), block.first_line, info)
+    text, checked = utf8
 
     invalid: list[str] = []
 
@@ -265,6 +267,7 @@ def parse_csv_block(
                     include_columns=list(wanted.values()),
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
+                    check_utf8=not checked,
                 ),
             )
     except pa.ArrowInvalid:
@@ -357,12 +360,14 @@ def _read_options(names: list[str], size: int) -> pv.ReadOptions:
 
 def _utf8_block(
     data: bytes | memoryview, info: SourceInfo
-) -> bytes | memoryview | None:
-    """Return a block as UTF-8 bytes (pyarrow checks them), None if undecodable."""
+) -> tuple[bytes | memoryview, bool] | None:
+    """Return a block as UTF-8 bytes and whether they are known to be well-formed
+    (else pyarrow checks them); None if undecodable."""
     if info.encoding == "utf-8":
-        return data
+        valid = utf8check.is_utf8(data)
+        return None if valid is False else (data, bool(valid))
     try:
-        return str(data, info.encoding).encode("utf-8")
+        return str(data, info.encoding).encode("utf-8"), True
     except UnicodeDecodeError:
         return None
 
