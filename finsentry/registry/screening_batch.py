@@ -125,12 +125,14 @@ def screen_batch(
     regular[in_names.rows[scanner.names.lengths[in_names.idents] == 0]] = False
     regular[in_scopes.rows[(kinds == SPACE) | tolerant]] = False
 
-    lines, found = _clause_scan(scanner, scopes, maybe_inside)
+    # Every clause pattern starts from a cue: a scope without one has no clause
+    # to prove a word in, and only boilerplate spans to read.
+    cue_free = _cue_free(scanner, scopes, full | maybe_inside)
+    lines, found = _clause_scan(scanner, scopes, maybe_inside & ~cue_free)
     hits = in_scopes.where((kinds == WORD) & maybe_inside[in_scopes.rows])
     proved = _proved_inside(scanner, hits, lines, found)
     full[hits.rows[~proved]] = True
     only_inside = maybe_inside & ~full
-    cue_free = _cue_free(scanner, scopes, full)
 
     results = _outside_screening(codes, other, scanner)
     results.update(_clause_only(hits.where(only_inside[hits.rows]), scanner))
@@ -203,7 +205,8 @@ def _proved_inside(
 
     `lines` are the rows the clause scan read, `found` its matches by line: a
     WORD match proves the hit of its word that ends where it ends, a
-    WORD_BEFORE match the one that starts where it starts.
+    WORD_BEFORE match the one that starts where it starts. A hit in a row
+    the scan did not read is not proved.
     """
     proved = np.zeros(len(hits.rows), dtype=bool)
     if not len(hits.rows) or not len(found.rows):
@@ -213,6 +216,9 @@ def _proved_inside(
     if len(lines) * width * words >= 1 << 62:
         return proved
     line_of_hit = np.searchsorted(lines, hits.rows)
+    read = lines[np.minimum(line_of_hit, len(lines) - 1)] == hits.rows
+    # A row not read gets line -1, which no clause match has.
+    line_of_hit = np.where(read, line_of_hit, -1)
     kinds = scanner.clauses.kinds[found.idents]
     for kind, hit_at, found_at in (
         (WORD, hits.ends, found.ends),
