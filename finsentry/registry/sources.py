@@ -8,8 +8,9 @@ streams in constant memory.
 import csv
 import io
 import logging
+import mmap
+import os
 import sys
-import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -81,11 +82,10 @@ class CsvBlock:
     newlines: int | None = None
     quoted: bool | None = None
 
-    def read(self) -> bytes:
-        """Return the block's bytes, in the file's encoding."""
+    def read(self) -> memoryview:
+        """Return the block's bytes, in the file's encoding, mapped from the file."""
         with open(self.path, "rb") as handle:
-            handle.seek(self.start)
-            return handle.read(self.stop - self.start)
+            return _mapped(handle, self.start, self.stop)
 
 
 @dataclass
@@ -143,22 +143,24 @@ def open_csv(path: Path) -> tuple[SourceInfo, Iterator[CsvBlock]]:
     return info, _csv_blocks(path, head.body, head.encoding, head.header_line + 1)
 
 
-def _record_end(window: bytearray, data: np.ndarray, limit: int, quote: int) -> int:
-    """Return the index just past the last complete record in `window[:limit]`.
+def _record_end(
+    window: mmap.mmap, base: int, data: np.ndarray, limit: int, quote: int
+) -> int:
+    """Return the index just past the last complete record in `data[:limit]`.
 
-    Returns 0 when the window holds no complete record. `quote` is the
-    index of the window's first quote character (-1: none). A newline ends
-    a record only outside quotes, i.e. after an even number of quote
-    characters since the window's start (RFC 4180 doubles quotes).
+    `data` is `window` from `base` on. Returns 0 when it holds no complete
+    record. `quote` is the index of the first quote character (-1: none). A
+    newline ends a record only outside quotes, i.e. after an even number of
+    quote characters since `base` (RFC 4180 doubles quotes).
     """
-    pos = window.rfind(b"\n", 0, limit)
+    pos = window.rfind(b"\n", base, base + limit) - base
     if pos < 0:
         return 0
     if not 0 <= quote < pos:
         return pos + 1
     quotes = int(np.count_nonzero(data[:pos] == _QUOTE))
     while pos >= 0 and quotes % 2:
-        before = window.rfind(b"\n", 0, pos)
+        before = max(window.rfind(b"\n", base, base + pos) - base, -1)
         quotes -= int(np.count_nonzero(data[max(before, 0) : pos] == _QUOTE))
         pos = before
     return pos + 1
@@ -174,56 +176,95 @@ def _csv_blocks(
 ) -> Iterator[CsvBlock]:
     """Yield blocks of whole records; a record longer than a block grows the block.
 
-    Only positions leave this process: the reader of a block reads it again
+    Only positions leave this process: the reader of a block maps it again
     (from the page cache), which costs less than sending it through a pipe.
-    One buffer is read into again and again, so this process's memory stays
-    at a block whatever the file's size.
+    The file is mapped, not read, and each block's pages are let go once it
+    is yielded, so this process's memory stays at a block whatever the
+    file's size.
     """
     size = path.stat().st_size
+    if size <= body:
+        return
     exact = encoding in _BYTE_EXACT
     line, start, want = first_line, body, BLOCK_BYTES
-    window = bytearray(want)
     newline = np.empty(want, dtype=bool)
+    data: np.ndarray | None = None
     with path.open("rb", buffering=0) as handle:
-        while start < size:
-            length = min(size, start + want) - start
-            if len(window) < length:
-                window, newline = bytearray(length), np.empty(length, dtype=bool)
-            _read_into(handle, start, memoryview(window)[:length])
-            data = np.frombuffer(window, dtype=np.uint8, count=length)
-            last = start + length == size
-            quote = window.find(b'"', 0, length)
-            end = length if last else _record_end(window, data, length, quote)
-            if end == 0:
-                want += BLOCK_BYTES
-                continue
-            flags = newline[:end]
-            np.equal(data[:end], _NEWLINE, out=flags)
-            newlines = int(np.count_nonzero(flags))
-            blank = last and not bytes(window[:end]).strip()
-            if not blank:
-                quoted = 0 <= quote < end
-                yield CsvBlock(
-                    str(path),
-                    start,
-                    start + end,
-                    line,
-                    newlines if exact else None,
-                    quoted if exact else None,
+        window = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            while start < size:
+                length = min(size, start + want) - start
+                _check_size(handle, start + length)
+                if len(newline) < length:
+                    newline = np.empty(length, dtype=bool)
+                data = np.frombuffer(window, dtype=np.uint8, count=length, offset=start)
+                last = start + length == size
+                quote = window.find(b'"', start, start + length)
+                quote = quote - start if quote >= 0 else -1
+                end = (
+                    length if last else _record_end(window, start, data, length, quote)
                 )
-            line += newlines
-            start, want = start + end, BLOCK_BYTES
+                if end == 0:
+                    want += BLOCK_BYTES
+                    continue
+                flags = newline[:end]
+                np.equal(data[:end], _NEWLINE, out=flags)
+                newlines = int(np.count_nonzero(flags))
+                blank = last and not window[start : start + end].strip()
+                del data
+                _release(window, start, start + end)
+                if not blank:
+                    quoted = 0 <= quote < end
+                    yield CsvBlock(
+                        str(path),
+                        start,
+                        start + end,
+                        line,
+                        newlines if exact else None,
+                        quoted if exact else None,
+                    )
+                line += newlines
+                start, want = start + end, BLOCK_BYTES
+        finally:
+            data = None  # a view of the mapping must go before it closes
+            window.close()
 
 
-def _read_into(handle: Any, start: int, view: memoryview) -> None:
-    """Fill `view` with the file's bytes from `start` on."""
-    handle.seek(start)
-    filled = 0
-    while filled < len(view):
-        count = handle.readinto(view[filled:])
-        if not count:
-            raise SourceError(handle.name, "文件在读取时被截短")
-        filled += count
+def _check_size(handle: Any, stop: int) -> None:
+    """Refuse to read past the end of a file that has become shorter.
+
+    Touching a mapped page beyond the end of the file would kill the
+    process (SIGBUS) instead of raising an error.
+    """
+    if os.fstat(handle.fileno()).st_size < stop:
+        raise SourceError(handle.name, "文件在读取时被截短")
+
+
+def _release(window: mmap.mmap, start: int, stop: int) -> None:
+    """Let go of the mapped pages of `window[start:stop]`; the page cache keeps them."""
+    first = start - start % mmap.PAGESIZE
+    if stop > first and hasattr(mmap, "MADV_DONTNEED"):
+        window.madvise(mmap.MADV_DONTNEED, first, stop - first)
+
+
+def _mapped(handle: Any, start: int, stop: int) -> memoryview:
+    """Return a read-only view of the file's bytes [start, stop), mapped, not read.
+
+    A read copies every byte from the page cache (about a twentieth of a
+    screening's time, once in the block reader and once in the worker); a
+    mapping shares the cached pages. The mapping ends with the last view.
+    """
+    _check_size(handle, stop)
+    if stop <= start:
+        return memoryview(b"")
+    skip = start % mmap.ALLOCATIONGRANULARITY
+    mapped = mmap.mmap(
+        handle.fileno(),
+        stop - start + skip,
+        offset=start - skip,
+        access=mmap.ACCESS_READ,
+    )
+    return memoryview(mapped)[skip:]
 
 
 def parse_csv_block(
@@ -250,7 +291,9 @@ def parse_csv_block(
 
     names = [f"c{i}" for i in range(len(info.header))]
     wanted = {canon: names[pos] for canon, pos in info.positions.items()}
-    quoted = b'"' in text if block.quoted is None else block.quoted
+    quoted = block.quoted
+    if quoted is None:
+        quoted = bool((np.frombuffer(text, dtype=np.uint8) == _QUOTE).any())
     undecodable = _UndecodableRows()
     try:
         with undecodable:
@@ -259,6 +302,9 @@ def parse_csv_block(
                 read_options=_read_options(names, len(text)),
                 parse_options=pv.ParseOptions(
                     delimiter=info.delimiter,
+                    # A block with no quote character parses without quote
+                    # handling: the same table, a fifteenth faster.
+                    quote_char='"' if quoted else False,
                     newlines_in_values=quoted,
                     invalid_row_handler=note_invalid,
                 ),
@@ -326,25 +372,13 @@ class _UndecodableRows:
 
 # Each process reads its blocks into one buffer: a fresh 16 MB object per
 # block costs a page fault per few pages, more than reading the bytes.
-_reading = threading.local()
+def _block_data(block: CsvBlock) -> memoryview:
+    """Return a block's bytes, mapped from the file.
 
-
-def _block_data(block: CsvBlock) -> bytes | memoryview:
-    """Return a block's bytes, as a view of this thread's buffer when it fits.
-
-    The view is valid until the next block is read: callers keep nothing that
-    points into it (pyarrow's CSV reader copies every value out).
+    pyarrow's CSV reader copies every value out, so nothing made from the
+    block keeps the mapping alive.
     """
-    size = block.stop - block.start
-    if block.newlines is None or block.quoted is None or size > 2 * BLOCK_BYTES:
-        return block.read()
-    buffer = getattr(_reading, "buffer", None)
-    if buffer is None or len(buffer) < size:
-        buffer = _reading.buffer = bytearray(max(size, BLOCK_BYTES))
-    view = memoryview(buffer)[:size]
-    with open(block.path, "rb", buffering=0) as handle:
-        _read_into(handle, block.start, view)
-    return view
+    return block.read()
 
 
 def _read_options(names: list[str], size: int) -> pv.ReadOptions:

@@ -123,6 +123,27 @@ def test_blocks_split_only_between_records(tmp_path: Path, monkeypatch) -> None:
     assert lines == expected
 
 
+def test_a_file_cut_short_while_read_is_an_error_not_a_crash(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # Blocks are mapped from the file: a page past a new end would kill the
+    # process, so a file that shrinks is refused with a message first.
+    monkeypatch.setattr(sources, "BLOCK_BYTES", 256)
+    rows = [firm_row(i, f"公司{i}", "日用百货销售") for i in range(1, 60)]
+    path = write_csv(tmp_path / "r.csv", rows)
+    info, blocks = open_source(path)
+    first = next(blocks)
+    assert sources.parse_csv_block(first, info).lines.tolist()[0] == 2
+
+    with path.open("r+b") as handle:
+        handle.truncate(first.stop + 10)
+    with pytest.raises(SourceError, match="截短"):
+        list(blocks)
+    late = sources.CsvBlock(str(path), first.stop, first.stop + 200, 3)
+    with pytest.raises(SourceError, match="截短"):
+        sources.parse_csv_block(late, info)
+
+
 def test_jsonl_lines_and_bad_json(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     good = {"统一社会信用代码": code(1), "企业名称": "甲公司", "经营范围": "餐饮"}
