@@ -17,6 +17,9 @@ from finsentry.registry import utf8check
         b"\xc0\xaf",  # overlong
         b"\xed\xa0\x80",  # surrogate
         b"a\x80b",  # stray continuation byte
+        ("金融信息服务；" * 40).encode(),  # longer than a binary view's inline 12
+        ("金融信息服务；" * 40).encode() + b"\xff" + b"tail" * 4,
+        "金融信息服务".encode()[:13],  # 13 bytes, the last character cut
     ],
 )
 def test_block_check_agrees_with_python(data: bytes) -> None:
