@@ -5,8 +5,12 @@
 underscores are interchangeable in command names.
 """
 
+import importlib.abc
 import os
 import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,6 +46,8 @@ def _run_standalone(args: list[str]) -> None:
     # No command here does linear algebra: OpenBLAS's idle threads, started
     # when numpy loads, only took CPU time from the workers (about 1 %).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    if "pandas" not in sys.modules:
+        sys.meta_path.insert(0, _WithoutPandas())
     # Django's configure_logging would first apply its own defaults, whose
     # handlers import mail and view modules (a tenth of a second) for nothing.
     logging.config.dictConfig(settings.LOGGING)
@@ -53,6 +59,26 @@ def _run_standalone(args: list[str]) -> None:
         # it made (a sixth of a second after a large file) for memory the
         # system takes back anyway.
         gc.freeze()
+
+
+class _WithoutPandas(importlib.abc.MetaPathFinder):
+    """Makes pandas unimportable in a standalone command.
+
+    pandas is no dependency of finsentry (the benchmarks' baseline installs
+    it), but where it is installed pyarrow imports it, 0.15 s in every
+    worker process, only to ask whether a list it converts is a pandas
+    object. Refused, pyarrow takes the list as a list.
+    """
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None,
+        target: ModuleType | None = None,
+    ) -> ModuleSpec | None:
+        if fullname == "pandas" or fullname.startswith("pandas."):
+            raise ModuleNotFoundError(f"{fullname} is not used here", name=fullname)
+        return None
 
 
 if __name__ == "__main__":
