@@ -132,6 +132,12 @@ def licence_of(
     return recognise_licensed(name, scope)
 
 
+def licence_key(licence: LicenceMatch | None) -> tuple[str, str, str] | None:
+    """Return what of a licence an outcome shows; its evidence text is not shown,
+    so firms licensed alike share one outcome."""
+    return None if licence is None else (licence.kind, licence.label, licence.basis)
+
+
 def _summary(
     words: WordList,
     name_words: tuple[str, ...],
@@ -141,7 +147,13 @@ def _summary(
 ) -> Screening:
     """Return the Screening these words make, without hits; kept per word list,
     as few words recur, and shared by every record that says the same."""
-    key = (name_words, reading.counted_words, reading.excluded, context, licence)
+    key = (
+        name_words,
+        reading.counted_words,
+        reading.excluded,
+        context,
+        licence_key(licence),
+    )
     known = words.summaries.get(key)
     if known is not None:
         return known

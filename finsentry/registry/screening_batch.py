@@ -32,6 +32,7 @@ from finsentry.registry.decision import (
     decide,
     decide_market,
     decide_words,
+    licence_key,
     licence_of,
 )
 from finsentry.registry.licensing import LicenceIndex
@@ -340,6 +341,14 @@ def _hit_lists(
     return per_row
 
 
+def _first_found(texts: pa.Array, words: tuple[str, ...]) -> np.ndarray:
+    """Return, per text, the index in `words` of the first one it holds, else -1."""
+    found = np.full(len(texts), -1, dtype=np.int64)
+    for at in range(len(words) - 1, -1, -1):
+        found[_mask(pc.match_substring(texts, words[at]))] = at
+    return found
+
+
 def _scope_words(
     scope: str, hits: list[tuple[int, int, int]], cue_free: bool
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -399,7 +408,20 @@ def _decide_rows(
     no_estate = (False,) * len(estate)
     known: dict[tuple, Screening] = {}
     results = {}
-    for row, fast, may_hold, plain, code, name, scope, in_name, in_scope in zip(
+    # Per row, the first real-estate word in its name (-1: none).
+    name_estate = _first_found(sub_names, estate).tolist()
+    for (
+        row,
+        fast,
+        may_hold,
+        plain,
+        code,
+        name,
+        scope,
+        in_name,
+        in_scope,
+        context,
+    ) in zip(
         picked.tolist(),
         regular[picked].tolist(),
         licensable[picked].tolist(),
@@ -409,6 +431,7 @@ def _decide_rows(
         sub_scopes.to_pylist(),
         name_hits,
         scope_hits,
+        name_estate,
         strict=True,
     ):
         code, name, scope = code or "", name or "", scope or ""
@@ -417,8 +440,7 @@ def _decide_rows(
             counted, excluded = _scope_words(scope, in_scope, plain)
             licence = licence_of(code, name, scope, licences) if may_hold else None
             in_name_words = tuple(dict.fromkeys([w for w, _, _ in in_name]))
-            context = next((at for at, w in enumerate(estate) if w in name), -1)
-            key = (in_name_words, counted, excluded, context, licence)
+            key = (in_name_words, counted, excluded, context, licence_key(licence))
             outcome = known.get(key)
             if outcome is None:
                 said = ScopeReading(

@@ -299,3 +299,22 @@ def test_file_screening_keeps_what_a_full_import_computes(tmp_path) -> None:
         scopes = batch.table["scope"].to_pylist()
         expected = _expected(*columns, scopes, screener.scanner, None)
         assert batch.results == expected
+
+
+def test_firms_licensed_alike_share_one_outcome(scanner: KeywordScanner) -> None:
+    # The evidence (each branch's own name) is not part of what the outcome
+    # shows, so two branches of one bank decide once.
+    names = [normalize_name("吉林银行长春朝阳支行"), normalize_name("吉林银行延吉分行")]
+    columns = (
+        pa.array(["91220101MA0Y00001A", "91220101MA0Y00002A"]),
+        pa.array(names),
+        pa.array(["吸收公众存款；发放贷款"] * 2),
+    )
+
+    outcomes = screen_batch(*columns, scanner, keep_hits=False)
+
+    assert outcomes[0].licensed and outcomes[0].licence_kind == "bank"
+    assert outcomes[0] is outcomes[1]
+    licences = [decision.licence_of("", n, "吸收公众存款", None) for n in names]
+    assert licences[0] != licences[1]
+    assert decision.licence_key(licences[0]) == decision.licence_key(licences[1])
