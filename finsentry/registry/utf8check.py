@@ -42,7 +42,7 @@ def is_utf8(data: bytes | bytearray | memoryview) -> bool | None:
     if polars is None:
         return None
     try:
-        polars.from_arrow(_one_value(data)).cast(polars.String, strict=True)
+        polars.Series("", _one_value(data)).cast(polars.String, strict=True)
     except polars.exceptions.ComputeError:
         return False
     return True
