@@ -94,57 +94,63 @@ def screen_table(
         keep_hits,
     )
     rows = table.num_rows
-    # Only rows with a result differ from the defaults: fill those in place.
-    order = sorted(results)
-    mask = np.zeros(rows, dtype=bool)
-    mask[order] = True
-    cells = _result_cells([results[i] for i in order])
-    flagged = np.zeros(rows, dtype=np.int8)
-    flagged[order] = [c[0] for c in cells]
-    licensed = np.zeros(rows, dtype=np.int8)
-    licensed[order] = [c[1] for c in cells]
-    texts = {
-        name: [c[at] for c in cells]
-        for at, name in enumerate(("licence_kind", "domains", "keywords", "reasons"), 2)
-    }
-
+    # Rows with a result share few distinct outcomes: each row gets the number
+    # of its outcome's cell (0: the defaults of a row with none), and each
+    # column is its cells taken by those numbers.
+    numbers, cells = _result_cells(rows, results)
+    taken = pa.array(numbers)
     extra = {
         "is_market_entity": pc.starts_with(table["uscc"], "9"),
-        "flagged": pa.array(flagged),
-        "licensed": pa.array(licensed),
+        "flagged": pa.array(np.array([c[0] for c in cells], dtype=np.int8)[numbers]),
+        "licensed": pa.array(np.array([c[1] for c in cells], dtype=np.int8)[numbers]),
     }
-    blank = pa.repeat("", rows)
-    selector = pa.array(mask)
-    for name, values in texts.items():
-        filled = pa.array(values, type=pa.string())
-        extra[name] = pc.replace_with_mask(blank, selector, filled) if order else blank
+    for at, name in enumerate(("licence_kind", "domains", "keywords", "reasons"), 2):
+        extra[name] = pa.array([c[at] for c in cells], type=pa.string()).take(taken)
     for name, column in extra.items():
         table = table.append_column(name, column)
     return Screened(table, results, [])
 
 
-def _result_cells(picked: list[Screening]) -> list[tuple]:
-    """Return (flagged, licensed, kind, domains, keywords, reasons) cells per result."""
-    # Results built from one summary share its tuples: join their words once.
-    # The tuples stay alive in `picked`, so an id stands for one tuple here.
-    known: dict[tuple, tuple] = {}
-    cells = []
-    for r in picked:
-        texts = (id(r.domains), id(r.keywords), id(r.reasons), r.licence_kind)
-        key = (*texts, r.flagged, r.licensed)
-        cell = known.get(key)
-        if cell is None:
-            cell = (
-                r.flagged,
-                r.licensed,
-                r.licence_kind or "",
-                ";".join(r.domains),
-                ";".join(r.keywords),
-                "；".join(r.reasons),
-            )
-            known[key] = cell
-        cells.append(cell)
-    return cells
+# The cell of a row with no result: not flagged, not licensed, no texts.
+_NO_RESULT = (False, False, "", "", "", "")
+
+
+def _result_cells(
+    rows: int, results: dict[int, Screening]
+) -> tuple[np.ndarray, list[tuple]]:
+    """Return each row's cell number and the (flagged, licensed, kind, domains,
+    keywords, reasons) cells, the first for rows without a result."""
+    # A words-only outcome is one object per summary; an outcome with hits is
+    # its own object but shares the summary's tuples. Either way the texts
+    # are joined once. The objects stay alive in `results`, so an id stands
+    # for one here.
+    by_object: dict[int, int] = {}
+    by_texts: dict[tuple, int] = {}
+    cells = [_NO_RESULT]
+    places: list[int] = []
+    for r in results.values():
+        number = by_object.get(id(r))
+        if number is None:
+            texts = (id(r.domains), id(r.keywords), id(r.reasons), r.licence_kind)
+            key = (*texts, r.flagged, r.licensed)
+            number = by_texts.get(key)
+            if number is None:
+                number = by_texts[key] = len(cells)
+                cells.append(
+                    (
+                        r.flagged,
+                        r.licensed,
+                        r.licence_kind or "",
+                        ";".join(r.domains),
+                        ";".join(r.keywords),
+                        "；".join(r.reasons),
+                    )
+                )
+            by_object[id(r)] = number
+        places.append(number)
+    numbers = np.zeros(rows, dtype=np.int32)
+    numbers[list(results)] = places
+    return numbers, cells
 
 
 def screen_raw(
