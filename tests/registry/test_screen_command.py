@@ -1,6 +1,7 @@
 """`finsentry screen FILE`: a file alone in, screened rows and rejects out."""
 
 import csv
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -116,6 +117,10 @@ def _table_rendering(source: Path) -> bytes:
     return BOM + sink.getvalue().to_pybytes()
 
 
+def _records(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
 @pytest.mark.parametrize("newline_in_name", [False, True])
 def test_repeated_codes_are_cut_from_rendered_blocks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline_in_name: bool
@@ -132,9 +137,37 @@ def test_repeated_codes_are_cut_from_rendered_blocks(
 
     summary = screen_file(source, out, rejects, Screener(WordList.default()), 1)
 
-    assert out.read_bytes() == _table_rendering(source)
+    # Blocks are quoted only where they need it: the same records either way.
+    assert _records(out.read_bytes()) == _records(_table_rendering(source))
     assert summary.accepted == 23 and summary.rejected == 37
     assert summary.flagged == 23
     lines = [int(r["line"]) for r in read(rejects)]
     assert lines == sorted(lines) and len(lines) == 37
     assert {r["column"] for r in read(rejects)} == {"uscc"}
+
+
+def test_out_quotes_values_only_in_blocks_that_need_it(tmp_path: Path) -> None:
+    plain = write_csv(
+        tmp_path / "plain.csv",
+        [
+            firm_row(1, "长春丰禾商贸有限公司", "日用百货销售"),
+            firm_row(2, "吉林鑫汇金融信息服务有限公司", "金融信息服务"),
+        ],
+    )
+    odd = write_csv(
+        tmp_path / "odd.csv",
+        [firm_row(1, '吉林"鑫汇",金融\n有限公司', "金融信息服务")],
+    )
+    for source in (plain, odd):
+        done = run_screen(
+            str(source), "--out", str(tmp_path / f"{source.stem}-out.csv")
+        )
+        assert done.returncode == 0, done.stderr
+
+    plain_out = tmp_path / "plain-out.csv"
+    body = plain_out.read_bytes().split(b"\n", 1)[1]
+    assert b'"' not in body
+    assert [r["flagged"] for r in read(plain_out)] == ["0", "1"]
+    (row,) = read(tmp_path / "odd-out.csv")
+    assert row["name"] == '吉林"鑫汇",金融\n有限公司'
+    assert row["flagged"] == "1"
