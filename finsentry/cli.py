@@ -5,7 +5,6 @@
 underscores are interchangeable in command names.
 """
 
-import importlib.abc
 import os
 import sys
 from collections.abc import Sequence
@@ -61,7 +60,7 @@ def _run_standalone(args: list[str]) -> None:
         gc.freeze()
 
 
-class _WithoutPandas(importlib.abc.MetaPathFinder):
+class _WithoutPandas:
     """Makes pandas unimportable in a standalone command.
 
     pandas is no dependency of finsentry (the benchmarks' baseline installs
