@@ -352,20 +352,31 @@ _DATE_PLACES = np.array([10**7, 10**6, 10**5, 10**4, 1000, 100, 10, 1])
 
 
 def _dates(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Return `_map_distinct(values, _date_text)`, checking plain ISO dates in bulk.
+    """Return `_map_distinct(values, _date_text)`, reading plain dates in bulk.
 
-    A registry writes most dates as YYYY-MM-DD: such a date that exists and
-    lies between 1900-01-01 and today is already its own ISO text. Every
-    other value, refused ones included, goes through the parser.
+    A registry writes its dates one way, most often YYYY-MM-DD: such a date
+    that exists and lies between 1900-01-01 and today is already its own ISO
+    text, and one of the other `_DATE_SHAPES` is made that text in bulk.
+    Every other value, refused ones included, goes through the parser.
     """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     plain = _plain_iso_dates(values)
+    texts = values
+    rest = np.flatnonzero(~plain & values.is_valid().to_numpy(zero_copy_only=False))
+    if len(rest):
+        shaped_texts, shaped = _shaped_dates(values.take(pa.array(rest)))
+        if shaped.any():
+            found = np.zeros(len(values), dtype=bool)
+            found[rest[shaped]] = True
+            made = shaped_texts.filter(pa.array(shaped)).cast(values.type)
+            texts = pc.replace_with_mask(values, pa.array(found), made)
+            plain |= found
     if not plain.any():
         return _map_distinct(values, _date_text)
     mask = pa.array(plain)
-    rest, failed = _map_distinct(pc.if_else(mask, "", values), _date_text)
-    return pc.if_else(mask, values, rest), failed
+    others, failed = _map_distinct(pc.if_else(mask, "", values), _date_text)
+    return pc.if_else(mask, texts, others), failed
 
 
 def _plain_iso_dates(values: pa.Array) -> np.ndarray:
@@ -390,16 +401,57 @@ def _plain_iso_dates(values: pa.Array) -> np.ndarray:
     shaped = (digits >= 0).all(axis=1) & (digits <= 9).all(axis=1)
     shaped &= (chars[:, 4] == ord("-")) & (chars[:, 7] == ord("-"))
     stamp = digits @ _DATE_PLACES
-    year, month, day = stamp // 10000, stamp // 100 % 100, stamp % 100
+    good = shaped & _real_dates(stamp // 10000, stamp // 100 % 100, stamp % 100)
+    plain[rows[good]] = True
+    return plain
+
+
+# The other ways fields.parse_date reads a whole cell as a date (2016/5/3,
+# 2016.5.3, 2016年5月3日, 20160503), as RE2 patterns over ASCII digits; a
+# cell with a time after the date, or full-width digits, goes to the parser.
+_DATE_SHAPES = (
+    r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$",
+    r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?$",
+    r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$",
+)
+
+
+def _shaped_dates(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Return the ISO texts of the values written in one of `_DATE_SHAPES` that
+    are dates from 1900 to today, and where they are (other rows: null)."""
+    texts = pa.nulls(len(values), pa.string())
+    found = np.zeros(len(values), dtype=bool)
+    for shape in _DATE_SHAPES:
+        parts = pc.extract_regex(values, shape)
+        matched = parts.is_valid().to_numpy(zero_copy_only=False) & ~found
+        if not matched.any():
+            continue
+        y, m, d = (pc.struct_field(parts, part).cast(pa.string()) for part in "ymd")
+        year, month, day = (
+            pc.fill_null(pc.cast(p, pa.int64()), 0).to_numpy() for p in (y, m, d)
+        )
+        good = matched & _real_dates(year, month, day)
+        if not good.any():
+            continue
+        iso = pc.binary_join_element_wise(
+            y, pc.utf8_lpad(m, 2, "0"), pc.utf8_lpad(d, 2, "0"), "-"
+        )
+        texts = pc.if_else(pa.array(good), iso, texts)
+        found |= good
+    return texts, found
+
+
+def _real_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Return where (year, month, day) is a date from 1900-01-01 to today."""
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_days = _MONTH_DAYS[month.clip(0, 12)] + ((month == 2) & leap)
     today = dt.date.today()
-    good = shaped & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+    good = (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+    stamp = year * 10000 + month * 100 + day
     good &= (year >= 1900) & (
         stamp <= today.year * 10000 + today.month * 100 + today.day
     )
-    plain[rows[good]] = True
-    return plain
+    return np.asarray(good, dtype=bool)
 
 
 def _type_of(parser: Callable[[str], Any]) -> pa.DataType:

@@ -215,6 +215,27 @@ DATES = [
     "２０１６-０５-０３",
     "2016-05-03 10:00",
     "not a date",
+    # The other shapes a whole extract may use, each also impossible or late.
+    "2016/05/03",
+    "2016.5.3",
+    "2016-5-3",
+    "2016/2/29",
+    "2015/2/29",
+    "2016/4/31",
+    "2016/13/1",
+    "1899/12/31",
+    "2999/1/1",
+    "2016/5/3 10:00",
+    "2016/005/3",
+    "2016/5-3",
+    "2016年05月03日",
+    "2016年5月3",
+    "2016年2月30日",
+    "2016年5月3日 上午",
+    "20160230",
+    "18991231",
+    "201605031",
+    "２０１６/５/３",
 ]
 
 
@@ -227,6 +248,19 @@ def test_bulk_iso_dates_equal_the_parser() -> None:
     assert got.to_pylist() == expected.to_pylist()
     assert got_failed.tolist() == failed.tolist()
     assert failed.any() and not failed.all()
+
+
+def test_an_extract_of_slashed_dates_is_read_in_bulk() -> None:
+    # 2016/5/3 throughout (a common export) must not send every distinct
+    # date through the per-value parser (which caches what it has read).
+    values = pa.array([f"2016/{m}/{d}" for m in range(1, 13) for d in range(1, 29)])
+    validation._date_text.cache_clear()
+
+    got, failed = validation._dates(values)
+
+    assert got[0].as_py() == "2016-01-01" and got[-1].as_py() == "2016-12-28"
+    assert not failed.any()
+    assert validation._date_text.cache_info().currsize <= 1  # the blank only
 
 
 def test_old_extracts_with_a_split_scope_and_noted_headers(tmp_path: Path) -> None:
