@@ -1,11 +1,12 @@
 """Benchmark: `finsentry screen` on a generated registry against two baselines.
 
-    .venv/bin/python bench/bench_screen.py --rows 3000000
+    .venv/bin/python -m bench.bench_screen --rows 3000000
 
 Runs, side by side in one process tree and one run: finsentry screen (all
 cores), the pandas approach (bench/pandas_screen.py), and the scan step alone
 against bytes.count on the same bytes (bench/scan_floor.py). Prints a
-markdown table for docs/benchmarks.md.
+markdown table for docs/benchmarks.md, with the CPU seconds of each run's
+process tree beside its wall time.
 """
 
 import argparse
@@ -78,11 +79,11 @@ def main() -> None:
     figures = dict(re.findall(r"(\w+)=([\d.]+)", scan))
 
     print(f"\nfile: {source.name}, {args.rows} rows, {size_mb:.0f} MB\n")
-    print("| run | wall s | peak MiB | ratio to finsentry |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| run | wall s | CPU s | peak MiB | ratio to finsentry |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for label, m in rows:
         print(
-            f"| {label} | {m.seconds:.1f} | {m.peak_mib:.0f} | "
+            f"| {label} | {m.seconds:.1f} | {m.cpu_seconds:.1f} | {m.peak_mib:.0f} | "
             f"{m.seconds / screen.seconds:.2f} |"
         )
     hs, floor = float(figures["hyperscan_s"]), float(figures["bytes_count_s"])
