@@ -281,3 +281,58 @@ def test_old_extracts_with_a_split_scope_and_noted_headers(tmp_path: Path) -> No
         "技术开发；网络借贷信息中介",
         "融资担保",
     ]
+
+
+CAPITALS = [
+    "100万元人民币",
+    "100万元",
+    "100万人民币",
+    "100万",
+    "100",
+    "50万美元",
+    "50美元",
+    "1.50万元",
+    "0.5万元人民币",
+    "0万元",
+    "0.000001万元",
+    "0.0000001万元",
+    "012万元",
+    "100元",
+    "1000000元人民币",
+    "1亿元",
+    "伍仟万元整",
+    "100万元整",
+    "100(万元)",
+    "1,000万元",
+    "100万港元",
+    "100万欧元",
+    "100万 元",
+    "１００万元",
+    "RMB100万",
+    "-5万元",
+    "很多钱",
+    "",
+    "无",
+]
+
+
+def test_bulk_capital_equals_the_parser() -> None:
+    values = pa.array(CAPITALS * 3)
+
+    got, got_failed = validation._capitals(values)
+    expected, failed = validation._map_distinct(values, validation._capital)
+
+    assert got.to_pylist() == expected.to_pylist()
+    assert got_failed.tolist() == failed.tolist()
+    assert failed.any() and not failed.all()
+
+
+def test_an_extract_of_odd_amounts_is_read_in_bulk() -> None:
+    values = pa.array([f"{n / 100:g}万元人民币" for n in range(1, 20001)])
+    validation._capital.cache_clear()
+
+    got, failed = validation._capitals(values)
+
+    assert got[0].as_py() == {"amount": "0.01", "currency": "CNY"}
+    assert not failed.any()
+    assert validation._capital.cache_info().currsize <= 1  # the blank only
