@@ -53,6 +53,7 @@ from finsentry.registry.wordscan import (
     load_database,
     thawed,
 )
+from finsentry.rules.scanner import compile_patterns
 
 __all__ = [
     "CLEAN",
@@ -188,15 +189,9 @@ def _compile(patterns: list[str]) -> hyperscan.Database | None:
     """Return a block-mode database reporting leftmost starts, or None when empty."""
     if not patterns:
         return None
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     flags = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8
-    db.compile(
-        expressions=[p.encode("utf-8") for p in patterns],
-        ids=list(range(len(patterns))),
-        elements=len(patterns),
-        flags=[flags] * len(patterns),
-    )
-    return db
+    # Compiled once per word list and kept on disk: a process loads it.
+    return compile_patterns(patterns, [flags] * len(patterns), cache=True)
 
 
 class KeywordScanner:

@@ -57,16 +57,29 @@ def compile_database(
 ) -> hyperscan.Database | None:
     """Return a block-mode database of `expressions` (ids by position), or None.
 
-    With `cache` the compiled database is kept on disk under the data
-    directory, named by a hash of the expressions, flags and hyperscan
-    version, so that a rule set compiles once and not in every process.
+    With `cache` the compiled database is kept on disk (`compile_patterns`).
     """
     if not expressions:
         return None
-    path = _cache_path(expressions) if cache else None
+    return compile_patterns(expressions, [FLAGS] * len(expressions), cache)
+
+
+def compile_patterns(
+    expressions: Sequence[str], flags: Sequence[int], cache: bool = False
+) -> hyperscan.Database:
+    """Return a block-mode database of `expressions` with their `flags`, ids by
+    position, ready to scan.
+
+    With `cache` the compiled database is kept on disk under the data
+    directory, named by a hash of the expressions, flags and hyperscan
+    version, so that a set compiles once and not in every process.
+    """
+    path = _cache_path(expressions, flags) if cache else None
     if path is not None and path.exists():
         try:
-            return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+            db = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+            db.scratch = hyperscan.Scratch(db)
+            return db
         except (hyperscan.error, OSError) as exc:
             log.warning("cached rule database unusable, compiling: %s", exc)
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
@@ -74,20 +87,20 @@ def compile_database(
         expressions=[e.encode("utf-8") for e in expressions],
         ids=list(range(len(expressions))),
         elements=len(expressions),
-        flags=[FLAGS] * len(expressions),
+        flags=list(flags),
     )
     if path is not None:
         _store(path, hyperscan.dumpb(db))
     return db
 
 
-def _cache_path(expressions: Sequence[str]) -> Path:
+def _cache_path(expressions: Sequence[str], flags: Sequence[int]) -> Path:
     """Return where the compiled database of `expressions` is cached."""
     digest = hashlib.sha256()
     version = getattr(hyperscan, "__version__", "?")
-    digest.update(f"{version}|{FLAGS}|{platform.machine()}".encode())
-    for expression in expressions:
-        digest.update(b"\0" + expression.encode("utf-8"))
+    digest.update(f"{version}|{platform.machine()}".encode())
+    for expression, flag in zip(expressions, flags, strict=True):
+        digest.update(f"\0{flag}\0".encode() + expression.encode("utf-8"))
     root = Path(os.environ.get("FINSENTRY_DATA_DIR", Path.cwd() / "var"))
     return root / "cache" / "rules" / f"{digest.hexdigest()[:32]}.hsdb"
 

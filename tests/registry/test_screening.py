@@ -1,5 +1,6 @@
 import random
 
+import hyperscan
 import pyarrow as pa
 import pytest
 
@@ -270,3 +271,28 @@ def test_stray_space_inside_a_scope_word_still_hits(scope: str) -> None:
 
     assert result.flagged
     assert all(h.field == "scope" for h in result.hits)
+
+
+def test_word_databases_compile_once_and_load_from_disk_after(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FINSENTRY_DATA_DIR", str(tmp_path))
+    words = screening.WordList.default()
+    first = screening.KeywordScanner(words)
+    cached = sorted((tmp_path / "cache" / "rules").glob("*.hsdb"))
+    assert len(cached) == 5  # names and scopes, as words and as tables; clauses
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(hyperscan, "Database", no_compiling)
+    second = screening.KeywordScanner(words)
+
+    scope = "金融信息服务；理财咨询（不含金融、类金融业务）"
+    assert second.scan(scope, "scope") == first.scan(scope, "scope")
+    names = pa.array(["吉林鑫汇金融服务有限公司"])
+    scopes = pa.array([scope])
+    codes = pa.array(["91220101MA0Y00001A"])
+    assert screen_batch(codes, names, scopes, second) == screen_batch(
+        codes, names, scopes, first
+    )
