@@ -60,6 +60,8 @@ OUT_SCHEMA = pa.schema([(c, _TYPES.get(c, pa.string())) for c in OUT_COLUMNS])
 # less to write than quoting every text field, and read the same.
 HEADER_OPTIONS = pv.WriteOptions(quoting_style="needed")
 ROW_OPTIONS = pv.WriteOptions(include_header=False, quoting_style="needed")
+# Rows of a block with no value to quote (`_write_rows`).
+_UNQUOTED_OPTIONS = pv.WriteOptions(include_header=False, quoting_style="none")
 
 
 @dataclass
@@ -130,7 +132,6 @@ def _write_rows(table: pa.Table, path: str) -> None:
         pv.write_csv(table, path, ROW_OPTIONS)
 
 
-_UNQUOTED_OPTIONS = pv.WriteOptions(include_header=False, quoting_style="none")
 # The CSV writer formats integers through a general cast, a fifth of its
 # time for two columns of 0 and 1: taking "0" or "1" is a tenth of that.
 _FLAG_TEXTS = pa.array(["0", "1"])

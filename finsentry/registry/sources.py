@@ -211,7 +211,6 @@ def _csv_blocks(
                 np.equal(data[:end], _NEWLINE, out=flags)
                 newlines = int(np.count_nonzero(flags))
                 blank = last and not window[start : start + end].strip()
-                del data
                 _release(window, start, start + end)
                 if not blank:
                     quoted = 0 <= quote < end
@@ -274,7 +273,9 @@ def parse_csv_block(
 
     `columns` names the canonical columns to keep (None: every mapped one).
     """
-    data = _block_data(block)
+    # Mapped from the file; pyarrow's CSV reader copies every value out, so
+    # nothing made from the block keeps the mapping alive.
+    data = block.read()
     if columns is not None:
         kept = {c: p for c, p in info.positions.items() if c in columns}
         info = replace(info, positions=kept)
@@ -368,17 +369,6 @@ class _UndecodableRows:
 
     def __exit__(self, *exc: object) -> None:
         sys.unraisablehook = self._hook
-
-
-# Each process reads its blocks into one buffer: a fresh 16 MB object per
-# block costs a page fault per few pages, more than reading the bytes.
-def _block_data(block: CsvBlock) -> memoryview:
-    """Return a block's bytes, mapped from the file.
-
-    pyarrow's CSV reader copies every value out, so nothing made from the
-    block keeps the mapping alive.
-    """
-    return block.read()
 
 
 def _read_options(names: list[str], size: int) -> pv.ReadOptions:

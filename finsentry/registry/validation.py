@@ -2,15 +2,14 @@
 
 Checks that must touch every row (credit codes, names) run as vectorised
 pyarrow/numpy operations; values with few distinct forms (dates, capital,
-status, regions) are parsed once per distinct value and mapped back. Python
-per-row work happens only for rows that fail, to explain why.
+status, regions) are parsed once per distinct value and mapped back, plain
+dates and capital in bulk (field_values.py). Python per-row work happens
+only for rows that fail, to explain why.
 """
 
-import datetime as dt
 import functools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -18,6 +17,7 @@ import pyarrow.compute as pc
 
 from finsentry.registry import divisions, fields, uscc
 from finsentry.registry.distinct import Distinct, distinct
+from finsentry.registry.field_values import READERS, FieldReader, failed_reason
 from finsentry.registry.normalize import normalize_names
 from finsentry.registry.sources import RawBatch, Reject
 
@@ -155,14 +155,15 @@ def validate_batch(raw: RawBatch, columns: Collection[str] | None = None) -> Val
     bad |= name_empty
 
     parsed: dict[str, Callable[[], pa.Array]] = {}
-    for column, parser, kind in _PARSED:
+    for reader in READERS:
+        column = reader.column
         maker, failed, value_at = _parse_column(
-            col.get(column), few.get(column), parser
+            col.get(column), few.get(column), reader
         )
         parsed[column] = maker
         for i in np.flatnonzero(failed & ~bad):
-            reason = failed_reason(parser, value_at(int(i)))
-            rejects.append(Reject(int(lines[i]), codes[int(i)].as_py(), kind, reason))
+            reason = failed_reason(reader.parse, value_at(int(i)))
+            rejects.append(Reject(int(lines[i]), codes[int(i)].as_py(), column, reason))
         bad |= failed
 
     region = _region_codes(codes, col.get("region"), few.get("region"))
@@ -203,67 +204,19 @@ def validate_batch(raw: RawBatch, columns: Collection[str] | None = None) -> Val
 
 
 def _parse_column(
-    values: pa.Array | None, coded: Distinct | None, parser: Callable[[str], Any]
+    values: pa.Array | None, coded: Distinct | None, reader: FieldReader
 ) -> tuple[Callable[[], pa.Array], np.ndarray, Callable[[int], str]]:
     """Parse a column; return a maker of its parsed values, its failure mask and
     a getter of a row's trimmed text. `coded` is the column as distinct values,
     `values` the trimmed column when it has none (it holds nulls)."""
     if coded is None:
         assert values is not None
-        whole, failed = _parse_values(values, parser)
+        whole, failed = reader.read(values)
         return lambda: whole, failed, lambda row: values[row].as_py()
-    mapped, failed_values = _parse_values(coded.values, parser)
+    mapped, failed_values = reader.read(coded.values)
     # Only a caller that keeps the column pays for spreading it to the rows.
     spread = functools.cache(lambda: mapped.take(pa.array(coded.indices)))
     return spread, coded.per_row(failed_values), coded.value
-
-
-def _parse_values(
-    values: pa.Array, parser: Callable[[str], Any]
-) -> tuple[pa.Array, np.ndarray]:
-    if parser is _date_text:
-        return _dates(values)
-    if parser is _capital:
-        return _capitals(values)
-    return _map_distinct(values, parser)
-
-
-# Capital as most extracts write it: a plain decimal of 万 (万元) with no
-# currency, 人民币 or 美元 after it. fields.parse_capital reads it as that
-# decimal, as written; any other form (元 alone, 亿, 整, Chinese numerals,
-# other currencies, a leading zero, more than six decimals, which Decimal
-# would print as an exponent) goes to the parser.
-_PLAIN_CAPITAL = (
-    r"^(?P<amount>(?:0|[1-9]\d*)(?:\.\d{1,6})?)(?:万元?)?(?P<currency>人民币|美元)?$"
-)
-
-
-def _capitals(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Return `_map_distinct(values, _capital)`, reading plain capital in bulk.
-
-    An extract may hold tens of thousands of distinct amounts in a block:
-    one by one they took longer than the rest of the block's work.
-    """
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    parts = pc.extract_regex(values, _PLAIN_CAPITAL)
-    plain = parts.is_valid().to_numpy(zero_copy_only=False)
-    if not plain.any():
-        return _map_distinct(values, _capital)
-    mask = pa.array(plain)
-    others, failed = _map_distinct(pc.if_else(mask, "", values), _capital)
-    amount = pc.struct_field(parts, "amount").cast(pa.string())
-    dollars = pc.equal(pc.struct_field(parts, "currency"), "美元")
-    currency = pc.if_else(dollars, "USD", "CNY")
-    fields = [
-        pc.if_else(mask, amount, pc.struct_field(others, "amount")),
-        pc.if_else(mask, currency, pc.struct_field(others, "currency")),
-    ]
-    empty = ~plain & ~others.is_valid().to_numpy(zero_copy_only=False)
-    mapped = pa.StructArray.from_arrays(
-        fields, fields=list(_TYPES["registered_capital"]), mask=pa.array(empty)
-    )
-    return mapped, failed
 
 
 def _clean_codes(raw: pa.Array) -> pa.Array:
@@ -294,25 +247,6 @@ def _warnings(notes: pa.Array, scope_empty: np.ndarray) -> pa.Array:
     return pc.utf8_trim(warnings, "；")
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _date_text(value: str) -> str | None:
-    parsed = fields.parse_date(value)
-    return parsed.isoformat() if parsed else None
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _capital(value: str) -> dict[str, Any] | None:
-    parsed = fields.parse_capital(value)
-    if parsed is None:
-        return None
-    return {"amount": str(parsed.amount_wan), "currency": parsed.currency}
-
-
-@functools.lru_cache(maxsize=1 << 12)
-def _status(value: str) -> str:
-    return fields.parse_status(value) if value else ""
-
-
 def _website(value: str) -> str:
     # A malformed address is kept as written: it is still a lead for patrol.
     try:
@@ -321,19 +255,6 @@ def _website(value: str) -> str:
         return value
 
 
-_PARSED: list[tuple[str, Callable[[str], Any], str]] = [
-    ("established", _date_text, "established"),
-    ("registered_capital", _capital, "registered_capital"),
-    ("status", _status, "status"),
-]
-
-_TYPES = {
-    "established": pa.string(),
-    "registered_capital": pa.struct(
-        [("amount", pa.string()), ("currency", pa.string())]
-    ),
-    "status": pa.string(),
-}
 # A plain lower-case address needs no URL parser: only the scheme is added.
 _SIMPLE_URL = r"^(https?://)?[a-z0-9-]+(\.[a-z0-9-]+)+(/[!-\"$-~]*)?$"
 
@@ -352,153 +273,6 @@ def _websites(values: pa.Array) -> pa.Array:
     for row in rows.tolist():
         slow[row] = _website(values[row].as_py())
     return pc.if_else(simple, fast, pa.array(slow, type=pa.string()))
-
-
-def failed_reason(parser: Callable[[str], Any], value: str) -> str:
-    """Return the reason a parser gives for refusing a value."""
-    try:
-        parser(value)
-    except fields.FieldError as exc:
-        return str(exc)
-    return "取值无效"
-
-
-def _map_distinct(
-    values: pa.Array, parser: Callable[[str], Any]
-) -> tuple[pa.Array, np.ndarray]:
-    """Parse each distinct value once; return mapped values and a failure mask."""
-    distinct = pc.unique(values)
-    results: list[Any] = []
-    failed_values: list[bool] = []
-    for value in distinct.to_pylist():
-        try:
-            results.append(parser(value))
-            failed_values.append(False)
-        except fields.FieldError:
-            results.append(None)
-            failed_values.append(True)
-    kind = _type_of(parser)
-    index = pc.index_in(values, value_set=distinct)
-    mapped = pa.array(results, type=kind).take(index)
-    failed = pa.array(failed_values, type=pa.bool_()).take(index)
-    failed = failed.to_numpy(zero_copy_only=False)
-    return mapped, failed
-
-
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-# Byte positions of the digits in YYYY-MM-DD, and their place values.
-_DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
-_DATE_PLACES = np.array([10**7, 10**6, 10**5, 10**4, 1000, 100, 10, 1])
-
-
-def _dates(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Return `_map_distinct(values, _date_text)`, reading plain dates in bulk.
-
-    A registry writes its dates one way, most often YYYY-MM-DD: such a date
-    that exists and lies between 1900-01-01 and today is already its own ISO
-    text, and one of the other `_DATE_SHAPES` is made that text in bulk.
-    Every other value, refused ones included, goes through the parser.
-    """
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    plain = _plain_iso_dates(values)
-    texts = values
-    rest = np.flatnonzero(~plain & values.is_valid().to_numpy(zero_copy_only=False))
-    if len(rest):
-        shaped_texts, shaped = _shaped_dates(values.take(pa.array(rest)))
-        if shaped.any():
-            found = np.zeros(len(values), dtype=bool)
-            found[rest[shaped]] = True
-            made = shaped_texts.filter(pa.array(shaped)).cast(values.type)
-            texts = pc.replace_with_mask(values, pa.array(found), made)
-            plain |= found
-    if not plain.any():
-        return _map_distinct(values, _date_text)
-    mask = pa.array(plain)
-    others, failed = _map_distinct(pc.if_else(mask, "", values), _date_text)
-    return pc.if_else(mask, texts, others), failed
-
-
-def _plain_iso_dates(values: pa.Array) -> np.ndarray:
-    """Return a mask of the values that are YYYY-MM-DD dates from 1900 to today.
-
-    Read as a matrix of the ten-byte values' bytes: the same as matching
-    `^\\d{4}-\\d{2}-\\d{2}$` (ASCII digits) and checking the date exists.
-    """
-    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
-    offsets = np.frombuffer(values.buffers()[1], dtype=width)
-    offsets = offsets[values.offset : values.offset + len(values) + 1].astype(np.intp)
-    ten = np.diff(offsets) == 10
-    if values.null_count:
-        ten &= values.is_valid().to_numpy(zero_copy_only=False)
-    rows = np.flatnonzero(ten)
-    plain = np.zeros(len(values), dtype=bool)
-    if not len(rows):
-        return plain
-    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)
-    chars = data[np.add.outer(offsets[rows], np.arange(10, dtype=np.intp))]
-    digits = chars[:, _DATE_DIGITS].astype(np.int64) - ord("0")
-    shaped = (digits >= 0).all(axis=1) & (digits <= 9).all(axis=1)
-    shaped &= (chars[:, 4] == ord("-")) & (chars[:, 7] == ord("-"))
-    stamp = digits @ _DATE_PLACES
-    good = shaped & _real_dates(stamp // 10000, stamp // 100 % 100, stamp % 100)
-    plain[rows[good]] = True
-    return plain
-
-
-# The other ways fields.parse_date reads a whole cell as a date (2016/5/3,
-# 2016.5.3, 2016年5月3日, 20160503), as RE2 patterns over ASCII digits; a
-# cell with a time after the date, or full-width digits, goes to the parser.
-_DATE_SHAPES = (
-    r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$",
-    r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?$",
-    r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$",
-)
-
-
-def _shaped_dates(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Return the ISO texts of the values written in one of `_DATE_SHAPES` that
-    are dates from 1900 to today, and where they are (other rows: null)."""
-    texts = pa.nulls(len(values), pa.string())
-    found = np.zeros(len(values), dtype=bool)
-    for shape in _DATE_SHAPES:
-        parts = pc.extract_regex(values, shape)
-        matched = parts.is_valid().to_numpy(zero_copy_only=False) & ~found
-        if not matched.any():
-            continue
-        y, m, d = (pc.struct_field(parts, part).cast(pa.string()) for part in "ymd")
-        year, month, day = (
-            pc.fill_null(pc.cast(p, pa.int64()), 0).to_numpy() for p in (y, m, d)
-        )
-        good = matched & _real_dates(year, month, day)
-        if not good.any():
-            continue
-        iso = pc.binary_join_element_wise(
-            y, pc.utf8_lpad(m, 2, "0"), pc.utf8_lpad(d, 2, "0"), "-"
-        )
-        texts = pc.if_else(pa.array(good), iso, texts)
-        found |= good
-    return texts, found
-
-
-def _real_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Return where (year, month, day) is a date from 1900-01-01 to today."""
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_days = _MONTH_DAYS[month.clip(0, 12)] + ((month == 2) & leap)
-    today = dt.date.today()
-    good = (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
-    stamp = year * 10000 + month * 100 + day
-    good &= (year >= 1900) & (
-        stamp <= today.year * 10000 + today.month * 100 + today.day
-    )
-    return np.asarray(good, dtype=bool)
-
-
-def _type_of(parser: Callable[[str], Any]) -> pa.DataType:
-    for column, candidate, _ in _PARSED:
-        if candidate is parser:
-            return _TYPES[column]
-    raise KeyError(parser)
 
 
 def _region_codes(

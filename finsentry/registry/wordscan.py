@@ -36,7 +36,7 @@ from finsentry.registry.clauses import (
     OPEN_BRACKETS,
     SOFT_STOPS,
 )
-from finsentry.rules.scanner import compile_patterns
+from finsentry.rules import scanner
 
 # Pattern kinds of the first scan.
 WORD, TRIGGER, SPACE = 0, 1, 2
@@ -118,7 +118,7 @@ def _table(
         return PatternTable(None, kinds, words, lengths, ranks)
     # The clause table takes a tenth of a second to compile: each table is
     # compiled once per word list and cue set and loaded from disk after.
-    db = compile_patterns([r[0] for r in rows], flags, cache=True)
+    db = scanner.compile_patterns([r[0] for r in rows], flags, cache=True)
     return PatternTable(db, kinds, words, lengths, ranks)
 
 
@@ -213,11 +213,7 @@ def thawed(table: PatternTable, blob: bytes | None) -> PatternTable:
 
 def load_database(blob: bytes | None) -> hyperscan.Database | None:
     """Return a block-mode database from hyperscan.dumpb bytes, ready to scan."""
-    if blob is None:
-        return None
-    db = hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
-    db.scratch = hyperscan.Scratch(db)
-    return db
+    return None if blob is None else scanner.load_database(blob)
 
 
 @dataclass

@@ -77,9 +77,7 @@ def compile_patterns(
     path = _cache_path(expressions, flags) if cache else None
     if path is not None and path.exists():
         try:
-            db = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
-            db.scratch = hyperscan.Scratch(db)
-            return db
+            return load_database(path.read_bytes())
         except (hyperscan.error, OSError) as exc:
             log.warning("cached rule database unusable, compiling: %s", exc)
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
@@ -91,6 +89,13 @@ def compile_patterns(
     )
     if path is not None:
         _store(path, hyperscan.dumpb(db))
+    return db
+
+
+def load_database(blob: bytes) -> hyperscan.Database:
+    """Return a block-mode database from hyperscan.dumpb bytes, ready to scan."""
+    db = hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
+    db.scratch = hyperscan.Scratch(db)
     return db
 
 
